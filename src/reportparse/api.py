@@ -1,0 +1,113 @@
+"""The library's front door: ``read`` a file into lines, ``parse`` it into an Issue.
+
+The CLI and the batch runner are thin shells over these two functions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from . import clean, fields, segment
+from .errors import InputNotFoundError, NotReadableError, UsageError
+from .model import Document, Issue
+from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
+from .sniff import sniff_kind
+
+Engine = Literal["pdfplumber", "pdfium"]
+ENGINES: tuple[str, ...] = ("pdfplumber", "pdfium")
+PageSpec = str | Iterable[int] | None
+
+
+def parse_page_spec(spec: PageSpec) -> list[int] | None:
+    """Given "1-3,7" (or an iterable of page numbers), return sorted unique 1-based pages."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        pages: set[int] = set()
+        for part in spec.replace(" ", "").split(","):
+            if not part:
+                continue
+            try:
+                if "-" in part:
+                    first_text, last_text = part.split("-", 1)
+                    first, last = int(first_text), int(last_text)
+                    if first > last:
+                        raise ValueError
+                    pages.update(range(first, last + 1))
+                else:
+                    pages.add(int(part))
+            except ValueError:
+                raise UsageError(
+                    f"--pages: cannot read {part!r}; use a list like 1-3,7"
+                ) from None
+        numbers = pages
+    else:
+        numbers = set(spec)
+    if not numbers:
+        raise UsageError("--pages selects no page")
+    if min(numbers) < 1:
+        raise UsageError("--pages: page numbers start at 1")
+    return sorted(numbers)
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise InputNotFoundError("file not found", path=str(path))
+    if path.is_dir():
+        raise NotReadableError("is a folder, not a file", path=str(path))
+    if not os.access(path, os.R_OK):
+        raise NotReadableError("permission denied: the file is not readable", path=str(path))
+
+
+def read(
+    path: str | os.PathLike[str],
+    *,
+    pages: PageSpec = None,
+    password: str | None = None,
+    engine: Engine | str = "pdfplumber",
+    limits: Limits = DEFAULT_LIMITS,
+) -> Document:
+    """Given a PDF or text dump, return its pages as lines (nothing cleaned yet)."""
+    file_path = Path(path)
+    _check_readable(file_path)
+    page_numbers = parse_page_spec(pages)
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    kind = sniff_kind(file_path)
+    if kind == "text":
+        from .textdump import read_text_dump
+
+        return read_text_dump(file_path, pages=page_numbers, limits=limits)
+    if engine == "pdfium":
+        from .pdfium import read_pdf as read_pdfium
+
+        return read_pdfium(file_path, pages=page_numbers, password=password, limits=limits)
+    from .pdf import read_pdf
+
+    return read_pdf(file_path, pages=page_numbers, password=password, limits=limits)
+
+
+def parse(
+    path: str | os.PathLike[str],
+    *,
+    pages: PageSpec = None,
+    password: str | None = None,
+    sections: list[str] | tuple[str, ...] | None = None,
+    engine: Engine | str = "pdfplumber",
+    profile: Profile = DEFAULT_PROFILE,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Issue:
+    """Given a PDF or text dump of one issue, return the Issue with all its entries."""
+    active = profile.with_sections(sections)
+    document = read(path, pages=pages, password=password, engine=engine, limits=limits)
+    return parse_document(document, profile=active)
+
+
+def parse_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) -> Issue:
+    """Given a document as read, return the Issue (clean -> segment -> fields)."""
+    cleaned = clean.clean_document(document, profile)
+    segmented = segment.segment(cleaned, profile)
+    return fields.build_issue(cleaned, segmented, profile)

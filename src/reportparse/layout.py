@@ -3,11 +3,58 @@
 Both engines (pdfplumber in ``pdf.py``, pypdfium2 in ``pdfium.py``) only extract
 :class:`Char` and :class:`Annot` records per page; everything that turns them into
 :class:`~reportparse.model.Line` objects lives here, so the engines give the same lines.
+
+Engines differ in their boxes: pdfminer gives font-bbox boxes (``x0`` = pen position,
+``x1`` = pen + advance, full ascent/descent height), pdfium gives tight ink boxes. Every
+threshold below is therefore relative to the font size ("em") and tolerant by a few
+tenths of an em:
+
+* Same line: a glyph joins a line when its vertical centre lies within
+  :data:`LINE_CENTRE_TOLERANCE` em of the line's (height-weighted) centre. A tight box of
+  a full stop sits about 0.3 em below a Han glyph's centre; the next line is >= 1.1 em away.
+* Space: one space goes between two glyphs whose horizontal gap exceeds
+  :data:`SPACE_GAP` em above the line's typical gap (the median gap, clamped to
+  [0, :data:`MAX_BASE_GAP`] em, so that justified or letter-spaced lines whose every gap is
+  wide do not get a space between every glyph). Word's autospace between Han and Latin
+  is ~0.25 em and becomes a space; kerning and ordinary letter spacing (< 0.1 em) do not.
+* Next to full-width punctuation (``，。（）“”`` …) the glyph's ink covers only half its
+  cell, so tight boxes show ~0.7 em of gap that is no space: there the gap must exceed
+  :data:`PUNCT_GAP` em.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .model import Line, LinkAnchor
+
+# All in em (the glyph's font size).
+LINE_CENTRE_TOLERANCE = 0.45
+SPACE_GAP = 0.2
+MAX_BASE_GAP = 0.5
+PUNCT_GAP = 0.9
+# Two identical glyphs this close (em, and under half the narrower glyph's width) are one
+# glyph drawn twice (shadow, overlapping text boxes).
+DUPLICATE_OFFSET = 0.1
+# A char's centre may lie this far (points) outside the page box and still count.
+PAGE_BOX_TOLERANCE = 1.0
+# Gaps of at least this many pairs are needed before the line's median gap is trusted.
+MIN_GAPS_FOR_BASE = 5
+# How many of the most recent lines a glyph is compared with while grouping.
+_RECENT_LINES = 3
+
+PageBox = tuple[float, float, float, float]
+
+_BOLD = re.compile(r"bold|heavy|black|semibold|demibold", re.IGNORECASE)
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_SPACES = re.compile(r"\s+")
+_QUOTES = frozenset("“”‘’")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +80,327 @@ class Annot:
     top: float
     x1: float
     bottom: float
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _em(char: Char) -> float:
+    if char.size > 0.5:
+        return char.size
+    return max(char.bottom - char.top, 1.0)
+
+
+def _cy(char: Char) -> float:
+    return (char.top + char.bottom) / 2
+
+
+def _cx(char: Char) -> float:
+    return (char.x0 + char.x1) / 2
+
+
+def _is_space(char: Char) -> bool:
+    return char.text.isspace()
+
+
+def font_name(raw: str) -> str:
+    """Given a PDF font name, return it without its subset tag (``ABCDEF+SimSun``)."""
+    return _SUBSET_PREFIX.sub("", raw)
+
+
+def is_bold_font(name: str | None) -> bool:
+    """Given a font name, return whether it names a bold face (``Arial-BoldMT``, ``宋体,Bold``)."""
+    return bool(name) and _BOLD.search(name or "") is not None
+
+
+def _usable(char: Char, page_box: PageBox | None) -> bool:
+    if not char.upright or not char.text:
+        return False
+    if all(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in char.text):
+        return False  # NULs and other control bytes a broken ToUnicode map produced
+    if page_box is not None:
+        x0, top, x1, bottom = page_box
+        tol = PAGE_BOX_TOLERANCE
+        if not (x0 - tol <= _cx(char) <= x1 + tol and top - tol <= _cy(char) <= bottom + tol):
+            return False
+    return True
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _is_wide_punct(ch: str) -> bool:
+    return _is_wide(ch) and unicodedata.category(ch)[0] in ("P", "S", "Z")
+
+
+def _punct_pair(left: str, right: str) -> bool:
+    """Whether a gap between these two texts sits next to full-width punctuation."""
+    a, b = left[-1], right[0]
+    if _is_wide_punct(a) or _is_wide_punct(b):
+        return True
+    return (a in _QUOTES and _is_wide(b)) or (b in _QUOTES and _is_wide(a))
+
+
+def _dedupe(chars: Sequence[Char]) -> list[Char]:
+    """Given chars sorted left to right, drop glyphs drawn twice at (almost) one spot."""
+    kept: list[Char] = []
+    for char in chars:
+        if kept:
+            prev = kept[-1]
+            narrower = min(char.x1 - char.x0, prev.x1 - prev.x0)
+            limit = min(DUPLICATE_OFFSET * min(_em(char), _em(prev)), 0.5 * narrower)
+            if (
+                char.text == prev.text
+                and abs(char.x0 - prev.x0) < limit
+                and abs(_cy(char) - _cy(prev)) < limit
+            ):
+                continue
+        kept.append(char)
+    return kept
+
+
+def _gap_em(left: Char, right: Char) -> float:
+    return (right.x0 - left.x1) / ((_em(left) + _em(right)) / 2)
+
+
+def join_chars(chars: Sequence[Char]) -> str:
+    """Given one line's chars sorted left to right, return its text.
+
+    The chars' own whitespace is kept (as one ASCII space); one space is added where the
+    gap between two glyphs is wide (see the module docstring); runs of spaces collapse to
+    one and the ends are stripped.
+    """
+    gaps = [
+        _gap_em(a, b)
+        for a, b in pairwise(chars)
+        if not _is_space(a) and not _is_space(b)
+    ]
+    base = 0.0
+    if len(gaps) >= MIN_GAPS_FOR_BASE:
+        base = min(max(statistics.median(gaps), 0.0), MAX_BASE_GAP)
+    parts: list[str] = []
+    prev: Char | None = None
+    for char in chars:
+        if _is_space(char):
+            parts.append(" ")
+            prev = None
+            continue
+        if prev is not None:
+            gap = _gap_em(prev, char)
+            limit = base + SPACE_GAP
+            if _punct_pair(prev.text, char.text):
+                limit = max(limit, PUNCT_GAP)
+            if gap > limit:
+                parts.append(" ")
+        parts.append(char.text)
+        prev = char
+    return _SPACES.sub(" ", "".join(parts)).strip()
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+@dataclass(slots=True)
+class _Cluster:
+    chars: list[Char] = field(default_factory=list)
+    weight: float = 0.0
+    cy_sum: float = 0.0
+    em_sum: float = 0.0
+
+    @property
+    def cy(self) -> float:
+        return self.cy_sum / self.weight
+
+    @property
+    def em(self) -> float:
+        return self.em_sum / self.weight
+
+    def add(self, char: Char) -> None:
+        # Tall glyphs (Han, capitals) define the line's centre more than a tight box of
+        # a comma sitting on the baseline.
+        weight = max(char.bottom - char.top, 0.1)
+        self.chars.append(char)
+        self.weight += weight
+        self.cy_sum += _cy(char) * weight
+        self.em_sum += _em(char) * weight
+
+
+def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> list[list[Char]]:
+    """Given a page's chars, return visual lines top to bottom, each sorted left to right.
+
+    Rotated chars, control chars and chars whose centre lies outside ``page_box``
+    (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
+    """
+    usable = sorted(
+        (c for c in chars if _usable(c, page_box)), key=lambda c: (_cy(c), c.x0)
+    )
+    clusters: list[_Cluster] = []
+    for char in usable:
+        cy, em = _cy(char), _em(char)
+        best: _Cluster | None = None
+        best_distance = float("inf")
+        for cluster in clusters[-_RECENT_LINES:]:
+            distance = abs(cy - cluster.cy)
+            if distance <= LINE_CENTRE_TOLERANCE * max(em, cluster.em) and distance < best_distance:
+                best, best_distance = cluster, distance
+        if best is None:
+            best = _Cluster()
+            clusters.append(best)
+        best.add(char)
+    clusters.sort(key=lambda cl: (cl.cy, min(c.x0 for c in cl.chars)))
+    lines: list[list[Char]] = []
+    for cluster in clusters:
+        ordered = _dedupe(sorted(cluster.chars, key=lambda c: (c.x0, c.x1, c.top)))
+        if any(not _is_space(c) for c in ordered):
+            lines.append(ordered)
+    return lines
+
+
+def _make_line(chars: Sequence[Char], page_number: int) -> Line | None:
+    text = join_chars(chars)
+    if not text:
+        return None
+    ink = [c for c in chars if not _is_space(c)]
+    fonts = Counter(font_name(c.fontname) for c in ink)
+    font = fonts.most_common(1)[0][0] if fonts else None
+    return Line(
+        text=text,
+        page=page_number,
+        x0=min(c.x0 for c in ink),
+        top=min(c.top for c in ink),
+        x1=max(c.x1 for c in ink),
+        bottom=max(c.bottom for c in ink),
+        font=font,
+        size=round(float(statistics.median(c.size for c in ink)), 2),
+        bold=is_bold_font(font),
+    )
+
+
+def chars_to_lines(
+    chars: Iterable[Char], page_number: int, *, page_box: PageBox | None = None
+) -> list[Line]:
+    """Given a page's chars, return its visual lines top to bottom (no links yet).
+
+    Each line has its text (see :func:`join_chars`), its box, the font most of its glyphs
+    use (subset tag removed), the median font size and whether that font is bold.
+    """
+    lines: list[Line] = []
+    for group in group_chars(chars, page_box=page_box):
+        line = _make_line(group, page_number)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+# --------------------------------------------------------------------------- links
+
+
+def _line_for(char: Char, lines: Sequence[Line]) -> int | None:
+    """Given a char, return the index of the line it belongs to (by geometry), if any."""
+    cy, cx = _cy(char), _cx(char)
+    tol = 0.3 * _em(char)
+    best: int | None = None
+    best_distance = float("inf")
+    for index, line in enumerate(lines):
+        if line.top is None or line.bottom is None or line.x0 is None or line.x1 is None:
+            continue
+        if not (line.top - tol <= cy <= line.bottom + tol):
+            continue
+        if not (line.x0 - tol <= cx <= line.x1 + tol):
+            continue
+        distance = abs(cy - (line.top + line.bottom) / 2)
+        if distance < best_distance:
+            best, best_distance = index, distance
+    return best
+
+
+def _inside(char: Char, annot: Annot) -> bool:
+    return annot.x0 <= _cx(char) <= annot.x1 and annot.top <= _cy(char) <= annot.bottom
+
+
+def _box_overlaps(line: Line, annot: Annot) -> bool:
+    if line.top is None or line.bottom is None or line.x0 is None or line.x1 is None:
+        return False
+    return (
+        min(line.bottom, annot.bottom) - max(line.top, annot.top) > 0
+        and min(line.x1, annot.x1) - max(line.x0, annot.x0) > 0
+    )
+
+
+def _nearest_line(lines: Sequence[Line], annot: Annot) -> int | None:
+    centre = (annot.top + annot.bottom) / 2
+    best: int | None = None
+    best_distance = float("inf")
+    for index, line in enumerate(lines):
+        if line.top is None or line.bottom is None:
+            continue
+        distance = abs(centre - (line.top + line.bottom) / 2)
+        if distance < best_distance:
+            best, best_distance = index, distance
+    return best
+
+
+def attach_links(
+    lines: list[Line],
+    chars: Iterable[Char],
+    annots: Iterable[Annot],
+    *,
+    page_box: PageBox | None = None,
+) -> list[Annot]:
+    """Given a page's lines, chars and link annotations, add a LinkAnchor to every line
+    an annotation covers; return the annotations that could not be placed at all.
+
+    A line's anchor text is its chars whose centres lie inside the rectangle, joined as in
+    :func:`join_chars`; an annotation over two lines appears on both with its part of the
+    text. An annotation over no text (an image link) goes to the lines its rectangle
+    overlaps, else to the nearest line, with text None, so that no URI is lost. Only a
+    page without lines leaves annotations unplaced. Duplicates on one line count once.
+    """
+    usable = [c for c in chars if _usable(c, page_box)]
+    placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
+    unplaced: list[Annot] = []
+    for annot in sorted(annots, key=lambda a: (a.top, a.x0)):
+        per_line: dict[int, list[Char]] = {}
+        for char in usable:
+            if _inside(char, annot):
+                index = _line_for(char, lines)
+                if index is not None:
+                    per_line.setdefault(index, []).append(char)
+        found = False
+        for index, line_chars in per_line.items():
+            ordered = _dedupe(sorted(line_chars, key=lambda c: (c.x0, c.x1, c.top)))
+            text = join_chars(ordered)
+            if text:
+                placed.setdefault(index, []).append((ordered[0].x0, LinkAnchor(annot.uri, text)))
+                found = True
+        if found:
+            continue
+        targets = [i for i, line in enumerate(lines) if _box_overlaps(line, annot)]
+        if not targets:
+            nearest = _nearest_line(lines, annot)
+            targets = [] if nearest is None else [nearest]
+        if not targets:
+            unplaced.append(annot)
+        for index in targets:
+            placed.setdefault(index, []).append((annot.x0, LinkAnchor(annot.uri, None)))
+    for index, anchors in placed.items():
+        links = lines[index].links
+        for _, anchor in sorted(anchors, key=lambda item: item[0]):
+            if anchor not in links:
+                links.append(anchor)
+    return unplaced
+
+
+def page_lines(
+    chars: Sequence[Char],
+    annots: Sequence[Annot],
+    page_number: int,
+    *,
+    page_box: PageBox | None = None,
+) -> tuple[list[Line], list[Annot]]:
+    """Given one page's chars and link annotations, return its lines with their links and
+    the annotations that could not be placed (a page with no lines)."""
+    lines = chars_to_lines(chars, page_number, page_box=page_box)
+    unplaced = attach_links(lines, chars, annots, page_box=page_box)
+    return lines, unplaced

@@ -110,6 +110,9 @@ class Document:
     outline: list[OutlineItem] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
+    # Set by the clean layer: texts of the running headers/footers it removed (they carry
+    # the newsletter's title and period).
+    running: list[str] = field(default_factory=list)
 
     def lines(self) -> list[Line]:
         """Given the document, return all its lines in reading order."""

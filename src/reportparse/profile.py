@@ -6,7 +6,7 @@ optional full-width or ASCII colon after them and stray spaces inside ignored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .errors import UsageError
 
@@ -28,9 +28,12 @@ class Profile:
     executive_editors_labels: tuple[str, ...] = ("本期执行编辑", "执行编辑")
     # Unicode-aware pattern (``regex`` module) that finds the publisher in the text.
     publisher_pattern: str = r"\p{Han}{2,24}律师事务所"
+    # Words a sentence puts before the firm's name ("非经北京某某律师事务所同意").
+    publisher_prefixes: tuple[str, ...] = ("非经", "未经", "本刊由", "本刊", "本所", "经", "由")
+    # A commentary heading of another firm ("明衡短评", "律师点评"): a whole short line.
+    commentary_pattern: str = r"\p{Han}{0,8}(?:短评|点评)"
     # How many lines a title may wrap over before its fields must start.
     max_title_lines: int = 4
-    extra: dict[str, str] = field(default_factory=dict)
 
     def with_sections(self, sections: list[str] | tuple[str, ...] | None) -> Profile:
         """Given an override of the section order, return a profile that uses it."""

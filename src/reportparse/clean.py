@@ -1,0 +1,372 @@
+"""Clean CJK PDF text: running lines, bullets, stray spaces, wrapped lines and URLs.
+
+The pipeline over a document is :func:`clean_document`:
+``drop_running_lines`` -> ``clean_line`` on every line. Joining wrapped lines and splitting
+paragraphs happen later, per field, through :func:`join_lines` and
+:func:`split_paragraphs`, because only the segment layer knows where fields end.
+
+Spacing rules (FORMAT.md): a space between a wide character (Han, kana, CJK punctuation)
+and a Latin letter or digit is an artefact of Word's autospace and goes; a space between
+two Latin words, or between two Han phrases, is real and stays. A URL's inside is never
+touched.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import regex
+
+from .model import Document, Line, Page
+from .profile import Profile
+
+# --------------------------------------------------------------------------- character classes
+
+CJK_PUNCT = (
+    "\u3000-\u303f"  # CJK symbols and punctuation: 、。〈〉《》「」【】〔〕
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width ！（），：；？ …
+    "\u2018\u2019\u201c\u201d"  # curly quotes, used as Chinese quotation marks
+    "\u2014\u2026\u00b7\u30fb\u2e3a"  # —— … · ・
+)
+WIDE = rf"[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\p{{Hangul}}{CJK_PUNCT}]"
+# What Word's autospace separates from Han: letters, digits and the signs glued to them.
+NARROW = r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Nd}%‰$€£¥°+\-#@&]"
+TERMINAL_PUNCT = "。！？；：…」』”）!?;:)."
+
+URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+URL_RE = regex.compile(rf"(?:(?:https?|ftp)://|www\.|mailto:){URL_CHARS}+", regex.I)
+_URL_HEAD = regex.compile(rf"^{URL_CHARS}+")
+_SPACES = regex.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_WIDE_THEN_NARROW = regex.compile(rf"(?<={WIDE}) (?={NARROW})")
+_NARROW_THEN_WIDE = regex.compile(rf"(?<={NARROW}) (?={WIDE})")
+_AROUND_CJK_PUNCT = regex.compile(rf" (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) ")
+_PUA = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+_LEADING_BULLET = regex.compile(r"^(?:[\ue000-\uf8ff●•◆◇■□▪▫○◦►▶▸‣⁃·・\-–*]+\s*)+")
+PAGE_NUMBER_RE = regex.compile(
+    r"^(?:第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    regex.I,
+)
+_DIGITS = regex.compile(r"\d+")
+
+
+def is_wide(char: str) -> bool:
+    """Given one character, return True for Han, kana, Hangul and CJK punctuation."""
+    return bool(regex.match(WIDE, char))
+
+
+# --------------------------------------------------------------------------- one line
+
+
+def remove_stray_spaces(text: str) -> str:
+    """Given text outside URLs, return it without autospace artefacts (idempotent)."""
+    text = _SPACES.sub(" ", text)
+    text = _WIDE_THEN_NARROW.sub("", text)
+    text = _NARROW_THEN_WIDE.sub("", text)
+    text = _AROUND_CJK_PUNCT.sub("", text)
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Given a line's or field's text, return it with stray spaces and glyph junk removed.
+
+    URLs are cut out first and put back untouched; a space next to a URL is kept so that
+    the URL's end stays visible.
+    """
+    text = unicodedata.normalize("NFC", _PUA.sub("", text))
+    pieces: list[str] = []
+    last = 0
+    for match in URL_RE.finditer(text):
+        pieces.append(remove_stray_spaces(text[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(remove_stray_spaces(text[last:]))
+    return "".join(pieces).strip()
+
+
+def strip_bullet(text: str) -> tuple[str, bool]:
+    """Given a line's text, return it without leading bullet glyphs and whether it had one."""
+    stripped = text.strip()
+    match = _LEADING_BULLET.match(stripped)
+    if not match:
+        return stripped, False
+    rest = stripped[match.end() :]
+    # A dash or dot before a number is a sign or a decimal, not a bullet.
+    if match.group(0).strip() in {"-", "–", "·", "・", "*"} and not URL_RE.match(rest):
+        return stripped, False
+    return rest, True
+
+
+def clean_line(line: Line) -> Line:
+    """Given a line as read, return it with bullet removed and its text cleaned."""
+    if line.kind == "uri":
+        return replace(line, text=line.text.strip())
+    text, bullet = strip_bullet(line.text)
+    return replace(line, text=clean_text(text), bullet=bullet or line.bullet)
+
+
+# --------------------------------------------------------------------------- running lines
+
+
+def running_key(text: str) -> str:
+    """Given a line, return the form compared across pages: no spaces, digits masked."""
+    return _DIGITS.sub("#", _SPACES.sub("", text))
+
+
+def is_page_number(text: str) -> bool:
+    """Given a line, return True if it is only a page number ("12", "- 12 -", "第12页")."""
+    return bool(PAGE_NUMBER_RE.match(text.strip()))
+
+
+def _edge_indices(page: Page, depth: int = 3) -> list[int]:
+    count = len(page.lines)
+    first = list(range(min(depth, count)))
+    last = list(range(max(count - depth, 0), count))
+    return sorted(set(first + last))
+
+
+def _looks_like_content(text: str, profile: Profile) -> bool:
+    """Given a line, return True if it is a field, entry start, URL or heading, never running.
+
+    A running line names something (at least four letters) and is not a sentence's tail;
+    a wrapped title's last line like "（2024-2026年）》" repeats too but is content.
+    """
+    compact = _SPACES.sub("", text)
+    if not compact or URL_RE.search(compact) or compact[-1] in "。，；！？,;":
+        return True
+    if len(regex.findall(r"[\p{L}]", compact)) < 4:
+        return True
+    if compact in profile.sections:
+        return True
+    if any(compact.startswith(label) for label in profile.field_labels):
+        return True
+    return bool(regex.match(r"^\d{1,3}\s*[.．、]", compact))
+
+
+def find_running_keys(document: Document, profile: Profile) -> set[str]:
+    """Given a document, return the keys of lines repeated across pages as header/footer.
+
+    A running line repeats (digits masked) on at least two pages and is not content. In
+    PDFs it must sit among a page's first or last lines; text dumps print footers where
+    they please, so there it only has to be short.
+    """
+    pages_with: dict[str, set[int]] = {}
+    for page in document.pages:
+        if document.kind == "pdf":
+            candidates = [page.lines[i] for i in _edge_indices(page)]
+        else:
+            candidates = [line for line in page.lines if len(line.text) <= 60]
+        for line in candidates:
+            if line.kind != "text" or is_page_number(line.text):
+                continue
+            if _looks_like_content(line.text, profile):
+                continue
+            pages_with.setdefault(running_key(line.text), set()).add(page.number)
+    # Pages read: a header must repeat on at least two of them and, in long documents,
+    # on a fair share (a sentence that happens to repeat twice in 60 pages is not a header).
+    needed = max(2, len(document.pages) // 10) if document.kind == "pdf" else 2
+    return {key for key, pages in pages_with.items() if len(pages) >= needed}
+
+
+def drop_running_lines(document: Document, profile: Profile) -> Document:
+    """Given a document, return it without running headers/footers and page numbers."""
+    keys = find_running_keys(document, profile)
+    running: list[str] = []
+    pages: list[Page] = []
+    for page in document.pages:
+        drop = {i for i, line in enumerate(page.lines) if line.kind == "text" and running_key(line.text) in keys}
+        running.extend(page.lines[i].text for i in sorted(drop))
+        drop |= _page_number_indices(page, drop, document.kind)
+        lines = [line for i, line in enumerate(page.lines) if i not in drop]
+        pages.append(replace(page, lines=lines))
+    pages = calibrate_dump_pages(document, pages) if document.kind == "text" else pages
+    return replace(document, pages=pages, running=_unique(running))
+
+
+def _page_number_indices(page: Page, running: set[int], kind: str) -> set[int]:
+    """Given a page and its running lines, return the indices of page-number lines."""
+    found: set[int] = set()
+    edges = set(_edge_indices(page, depth=2)) if kind == "pdf" else {0, len(page.lines) - 1}
+    for i, line in enumerate(page.lines):
+        if line.kind != "text" or not is_page_number(line.text):
+            continue
+        next_to_running = (i - 1) in running or (i + 1) in running
+        if next_to_running or i in edges:
+            found.add(i)
+    return found
+
+
+def calibrate_dump_pages(document: Document, pages: list[Page]) -> list[Page]:
+    """Given a dump's pages, return them renumbered by the page numbers its footers print.
+
+    A dump's own page breaks are guesses; a footer's page number is the publisher's word.
+    Only used when the printed numbers agree with one constant offset.
+    """
+    offsets: Counter[int] = Counter()
+    for original, cleaned in zip(document.pages, pages, strict=True):
+        kept = {id(line) for line in cleaned.lines}
+        for line in original.lines:
+            if id(line) not in kept and line.text.isdigit():
+                offsets[int(line.text) - original.number] += 1
+    if len(offsets) != 1:
+        return pages
+    offset = next(iter(offsets))
+    if offset == 0:
+        return pages
+    return [
+        replace(page, number=page.number + offset, lines=[replace(line, page=line.page + offset) for line in page.lines])
+        for page in pages
+    ]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def clean_document(document: Document, profile: Profile) -> Document:
+    """Given a document as read, return it with running lines gone and every line cleaned."""
+    without_running = drop_running_lines(document, profile)
+    pages = [
+        replace(page, lines=[cleaned for line in page.lines if (cleaned := clean_line(line)).text])
+        for page in without_running.pages
+    ]
+    return replace(without_running, pages=pages)
+
+
+# --------------------------------------------------------------------------- joining lines
+
+
+def ends_inside_url(text: str) -> bool:
+    """Given a line, return True if its last token is a URL (which may continue)."""
+    tail = text.rsplit(" ", 1)[-1]
+    match = URL_RE.search(tail)
+    return bool(match and match.end() == len(tail))
+
+
+def is_url_continuation(previous: str, following: str) -> bool:
+    """Given two consecutive lines, return True if the second continues the first's URL."""
+    if not ends_inside_url(previous) or URL_RE.match(following):
+        return False
+    return bool(_URL_HEAD.match(following))
+
+
+def _is_narrow_word_char(char: str) -> bool:
+    return bool(regex.match(r"[\p{L}\p{Nd}]", char)) and not is_wide(char)
+
+
+def join_pair(previous: str, following: str) -> str:
+    """Given a line and the next one, return them joined as if the wrap had never happened."""
+    if not previous or not following:
+        return previous or following
+    if is_url_continuation(previous, following):
+        return previous + following
+    # Word wraps Latin text only at spaces: a letter or digit on both sides lost a space.
+    if _is_narrow_word_char(previous[-1]) and _is_narrow_word_char(following[0]):
+        return previous + " " + following
+    return previous + following
+
+
+def join_lines(texts: Sequence[str]) -> str:
+    """Given the wrapped lines of one paragraph or title, return its text."""
+    joined = ""
+    for text in texts:
+        joined = join_pair(joined, text.strip())
+    return joined
+
+
+def fix_wrapped_urls(text: str, uris: Iterable[str]) -> str:
+    """Given text and known annotation URIs, return it with visible cut URLs replaced.
+
+    A link annotation carries the whole URI even where the printed URL was cut short.
+    """
+    known = [uri for uri in uris if uri]
+    out: list[str] = []
+    last = 0
+    for match in URL_RE.finditer(text):
+        visible = match.group(0)
+        out.append(text[last : match.start()])
+        out.append(best_uri(visible, known))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def best_uri(visible: str, known: Sequence[str]) -> str:
+    """Given a visible URL and annotation URIs over it, return the URI that completes it."""
+    stem = visible.rstrip(".…")
+    for uri in known:
+        if uri == visible:
+            return uri
+    for uri in known:
+        if len(stem) >= 8 and uri.startswith(stem) and len(uri) > len(stem):
+            return uri
+    return visible
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+_LIST_ITEM = regex.compile(r"^(?:\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．])")
+
+
+def display_width(text: str) -> int:
+    """Given text, return its width in columns: wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def split_paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
+    """Given the lines of a text block, return them grouped into paragraphs.
+
+    PDFs: a first-line indent starts a paragraph, a short line ends one. Text dumps have
+    no geometry: a line ending a sentence well short of the full width ends a paragraph.
+    """
+    if not lines:
+        return []
+    if all(line.x0 is not None and line.x1 is not None for line in lines):
+        breaks = _geometry_breaks(lines)
+    else:
+        breaks = _width_breaks(lines)
+    paragraphs: list[list[Line]] = [[lines[0]]]
+    for index in range(1, len(lines)):
+        if index in breaks:
+            paragraphs.append([])
+        paragraphs[-1].append(lines[index])
+    return paragraphs
+
+
+def _geometry_breaks(lines: Sequence[Line]) -> set[int]:
+    sizes = [line.size for line in lines if line.size]
+    em = statistics.median(sizes) if sizes else 10.0
+    lefts: dict[int, float] = {}
+    rights: dict[int, float] = {}
+    for line in lines:
+        assert line.x0 is not None and line.x1 is not None
+        lefts[line.page] = min(lefts.get(line.page, line.x0), line.x0)
+        rights[line.page] = max(rights.get(line.page, line.x1), line.x1)
+    breaks: set[int] = set()
+    for index in range(1, len(lines)):
+        line, previous = lines[index], lines[index - 1]
+        assert line.x0 is not None and previous.x1 is not None
+        indented = line.x0 > lefts[line.page] + 0.8 * em
+        short = previous.x1 < rights[previous.page] - 1.5 * em
+        listed = bool(_LIST_ITEM.match(line.text)) and previous.text[-1:] in TERMINAL_PUNCT
+        if indented or short or listed:
+            breaks.add(index)
+    return breaks
+
+
+def _width_breaks(lines: Sequence[Line]) -> set[int]:
+    widths = [display_width(line.text) for line in lines]
+    full = sorted(widths)[int(len(widths) * 0.9)] if len(widths) >= 5 else max(widths)
+    breaks: set[int] = set()
+    for index in range(1, len(lines)):
+        previous = lines[index - 1].text
+        ends_sentence = previous[-1:] in TERMINAL_PUNCT
+        short = widths[index - 1] <= full - 3
+        listed = bool(_LIST_ITEM.match(lines[index].text)) and ends_sentence
+        if (ends_sentence and short) or listed:
+            breaks.add(index)
+    return breaks

@@ -1,0 +1,253 @@
+"""Split a cleaned issue into front matter, numbered entries by section, and back matter.
+
+An entry starts at ``N.`` / ``N．`` / ``N、`` plus a title **and** is followed, within a
+few title lines, by one of its field labels; so a table of contents line or a numbered
+list inside a summary is never an entry. Sections come from text headings, else from the
+outline (bookmarks), else from the numbering restarting at 1, in the profile's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from .clean import join_lines
+from .model import Document, Line, OutlineItem, RawEntry, Segmented, Warning
+from .profile import Profile
+
+# Loose on purpose ("2.2024世界…"): a line only becomes an entry when fields follow it.
+NUMBERED = regex.compile(r"^(\d{1,3})\s*[.．、]\s*(\S.*)$")
+_HEADING_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*")
+_NO_SPACE = regex.compile(r"\s+")
+_SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryStart:
+    """Where an entry begins: its line index, number and how many title lines it has."""
+
+    index: int
+    number: int
+    title_lines: int
+
+
+def compact(text: str) -> str:
+    """Given text, return it with all whitespace removed (for comparisons)."""
+    return _NO_SPACE.sub("", text)
+
+
+def starts_with_label(text: str, labels: Sequence[str]) -> bool:
+    """Given a line, return True if it opens with one of the labels (colon or alone)."""
+    flat = compact(text)
+    for label in labels:
+        if flat == label or flat.startswith((label + "：", label + ":")):
+            return True
+    return False
+
+
+def entry_field_labels(profile: Profile) -> tuple[str, ...]:
+    """Given a profile, return the labels that may directly follow an entry's title."""
+    return profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
+
+
+def find_entry_starts(lines: Sequence[Line], profile: Profile) -> list[EntryStart]:
+    """Given cleaned lines, return every numbered line that its fields follow."""
+    labels = entry_field_labels(profile)
+    starts: list[EntryStart] = []
+    for index, line in enumerate(lines):
+        match = NUMBERED.match(line.text) if line.kind == "text" else None
+        if not match:
+            continue
+        for offset in range(1, profile.max_title_lines + 1):
+            if index + offset >= len(lines):
+                break
+            following = lines[index + offset]
+            if following.kind != "text":
+                break
+            if starts_with_label(following.text, labels):
+                starts.append(EntryStart(index, int(match.group(1)), offset))
+                break
+            if NUMBERED.match(following.text) or is_stop_line(following.text, profile):
+                break
+    return starts
+
+
+def is_stop_line(text: str, profile: Profile) -> bool:
+    """Given a line, return True if no title can run on through it."""
+    return section_name(text, profile.sections) is not None or starts_with_label(
+        text, profile.back_matter_markers + profile.field_labels
+    )
+
+
+def section_name(text: str, names: Sequence[str]) -> str | None:
+    """Given a line, return the section it heads ("一、政策速递" -> 政策速递), if any."""
+    flat = _HEADING_PREFIX.sub("", compact(text))
+    for name in names:
+        if flat == compact(name):
+            return name
+    return None
+
+
+def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str]]]:
+    """Given the outline, return its sections in order, each with its entry titles.
+
+    A section bookmark is short, unnumbered and not a sentence; bookmarks that are body
+    sentences (junk some producers leave) are skipped.
+    """
+    sections: list[tuple[str, list[str]]] = []
+    for item in outline:
+        numbered = NUMBERED.match(item.title)
+        if numbered:
+            if sections:
+                sections[-1][1].append(compact(numbered.group(2)))
+            continue
+        title = item.title.strip()
+        if len(compact(title)) <= 16 and not _SENTENCE_PUNCT.search(title):
+            sections.append((title, []))
+    return [(name, titles) for name, titles in sections if titles] or sections
+
+
+def find_back_matter(lines: Sequence[Line], after: int, profile: Profile) -> int:
+    """Given lines and the last entry's start, return where the back matter begins."""
+    for index in range(after + 1, len(lines)):
+        if lines[index].kind == "text" and starts_with_label(lines[index].text, profile.back_matter_markers):
+            return index
+    return len(lines)
+
+
+def segment(document: Document, profile: Profile) -> Segmented:
+    """Given a cleaned document, return its entries, front matter and back matter."""
+    lines = document.lines()
+    starts = find_entry_starts(lines, profile)
+    if not starts:
+        return Segmented(front=list(lines), entries=[], back=[])
+    back_start = find_back_matter(lines, starts[-1].index, profile)
+    names = assign_sections(lines, starts, document.outline, profile)
+    entries: list[RawEntry] = []
+    warnings: list[Warning] = []
+    for position, start in enumerate(starts):
+        end = starts[position + 1].index if position + 1 < len(starts) else back_start
+        title_end = start.index + start.title_lines
+        body = [
+            line
+            for line in lines[title_end:end]
+            if not (line.kind == "text" and section_name(line.text, _known_names(names, profile)))
+        ]
+        title_lines = list(lines[start.index : title_end])
+        entries.append(RawEntry(names[position], start.number, title_lines, body))
+    warnings.extend(numbering_gaps(entries))
+    return Segmented(
+        front=list(lines[: starts[0].index]),
+        entries=entries,
+        back=list(lines[back_start:]),
+        warnings=warnings,
+    )
+
+
+def _known_names(names: Sequence[str], profile: Profile) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*profile.sections, *names]))
+
+
+def assign_sections(
+    lines: Sequence[Line],
+    starts: Sequence[EntryStart],
+    outline: Sequence[OutlineItem],
+    profile: Profile,
+) -> list[str]:
+    """Given entry starts, return each entry's section name.
+
+    A new section begins at a text heading or where the numbering does not go up. Its name
+    is the heading's; else the outline section listing its first entry; else the next
+    name in the outline's (or profile's) order.
+    """
+    from_outline = outline_sections(outline)
+    order = [name for name, _ in from_outline] or list(profile.sections)
+    known = tuple(dict.fromkeys([*profile.sections, *order]))
+    headings = headings_before(lines, starts, known)
+    names: list[str] = []
+    current: str | None = None
+    previous_number = 0
+    for position, start in enumerate(starts):
+        heading = headings[position]
+        if heading is not None or start.number <= previous_number or current is None:
+            title = compact(NUMBERED_TITLE(lines[start.index].text))
+            current = heading or _outline_section_of(title, from_outline) or _next_name(order, current, names)
+        names.append(current)
+        previous_number = start.number
+    return names
+
+
+def NUMBERED_TITLE(text: str) -> str:  # noqa: N802 - reads as a field accessor
+    match = NUMBERED.match(text)
+    return match.group(2) if match else text
+
+
+def headings_before(lines: Sequence[Line], starts: Sequence[EntryStart], names: Sequence[str]) -> list[str | None]:
+    """Given entry starts, return for each the section heading printed just before it.
+
+    A heading only counts when no other numbered line (a table of contents, a list)
+    stands between it and the entry.
+    """
+    result: list[str | None] = []
+    start_indices = {start.index for start in starts}
+    pending: str | None = None
+    position = 0
+    for index, line in enumerate(lines):
+        if position < len(starts) and index == starts[position].index:
+            result.append(pending)
+            pending = None
+            position += 1
+            continue
+        if line.kind != "text":
+            continue
+        name = section_name(line.text, names)
+        if name is not None:
+            pending = name
+        elif index not in start_indices and NUMBERED.match(line.text):
+            pending = None
+    return result
+
+
+def _outline_section_of(title: str, sections: Sequence[tuple[str, list[str]]]) -> str | None:
+    for name, titles in sections:
+        if title and title in titles:
+            return name
+    return None
+
+
+def _next_name(order: Sequence[str], current: str | None, used: Sequence[str]) -> str:
+    if current is None:
+        return order[0]
+    if current in order:
+        index = order.index(current) + 1
+        if index < len(order):
+            return order[index]
+    return f"section {len(set(used)) + 1}"
+
+
+def numbering_gaps(entries: Sequence[RawEntry]) -> list[Warning]:
+    """Given entries in order, return a warning for every gap or repeat in a section's numbering."""
+    warnings: list[Warning] = []
+    expected: dict[str, int] = {}
+    for entry in entries:
+        want = expected.get(entry.section, 1)
+        if entry.number != want:
+            page = entry.title_lines[0].page
+            warnings.append(
+                Warning(
+                    "numbering-gap",
+                    f"{entry.section}: expected entry {want}, found {entry.number}",
+                    page,
+                )
+            )
+        expected[entry.section] = entry.number + 1
+    return warnings
+
+
+def entry_title(entry: RawEntry) -> str:
+    """Given a raw entry, return its title with wrapped lines joined and number removed."""
+    texts = [line.text for line in entry.title_lines]
+    texts[0] = NUMBERED_TITLE(texts[0])
+    return join_lines(texts)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Literal
 
 from . import clean, fields, segment
-from .errors import InputNotFoundError, NotReadableError, UsageError
-from .model import Document, Issue
+from .errors import InputNotFoundError, NoEntriesError, NotReadableError, ScannedPDFError, UsageError
+from .model import Document, Issue, Warning
 from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
 from .sniff import sniff_kind
 
@@ -108,6 +108,70 @@ def parse(
 
 def parse_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) -> Issue:
     """Given a document as read, return the Issue (clean -> segment -> fields)."""
+    check_text_layer(document)
     cleaned = clean.clean_document(document, profile)
     segmented = segment.segment(cleaned, profile)
-    return fields.build_issue(cleaned, segmented, profile)
+    issue = fields.build_issue(cleaned, segmented, profile)
+    if not issue.entries:
+        raise NoEntriesError(diagnose_no_entries(cleaned, profile), path=document.path)
+    return issue
+
+
+def page_ranges(numbers: Iterable[int]) -> str:
+    """Given page numbers, return them as compact ranges ("1-3, 7")."""
+    ordered = sorted(set(numbers))
+    spans: list[str] = []
+    start = previous = ordered[0] if ordered else 0
+    for number in ordered[1:] + [None]:  # type: ignore[list-item]
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        spans.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    return ", ".join(spans)
+
+
+def check_text_layer(document: Document) -> None:
+    """Given a PDF as read, raise ScannedPDFError if no page has text; warn for some."""
+    if document.kind != "pdf" or not document.pages:
+        return
+    textless = [page.number for page in document.pages if page.char_count == 0]
+    if len(textless) == len(document.pages):
+        raise ScannedPDFError(
+            f"no text layer on pages {page_ranges(textless)}: the PDF looks scanned "
+            "(pages are images); run OCR on it first (for example with ocrmypdf)",
+            path=document.path,
+        )
+    for page in document.pages:
+        if page.char_count == 0 and page.image_count > 0:
+            document.warnings.append(
+                Warning("no-text-layer", f"page {page.number} is an image without text (scanned?)", page.number)
+            )
+
+
+def diagnose_no_entries(document: Document, profile: Profile) -> str:
+    """Given a cleaned document without entries, return what markers were missing."""
+    texts = [line.text for line in document.lines() if line.kind == "text"]
+    if not texts:
+        return "no entries found: the selected pages hold no text"
+    numbered = sum(1 for text in texts if segment.NUMBERED.match(text))
+    missing = [
+        "/".join(labels)
+        for labels in (profile.date_labels[:1], profile.source_labels, profile.link_labels[:1])
+        if not any(segment.starts_with_label(text, labels) for text in texts)
+    ]
+    found_sections = [name for name in profile.sections if any(segment.section_name(t, [name]) for t in texts)]
+    details = []
+    if not numbered:
+        details.append("no numbered title line such as '1. 标题'")
+    if missing:
+        details.append("no field label " + ", ".join(f"'{label}：'" for label in missing))
+    if not found_sections:
+        details.append("no section heading (" + ", ".join(profile.sections) + ")")
+    if not details:
+        details.append("numbered lines are never followed by the entry's fields")
+    return (
+        "no entries found: " + "; ".join(details) + ". Is this a newsletter issue? "
+        "Run `reportparse text FILE` to see the cleaned text"
+    )

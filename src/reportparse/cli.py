@@ -9,6 +9,7 @@ once below as ``Annotated`` aliases, so a new command is one function.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import time
@@ -157,6 +158,28 @@ def _global(
     Global options go before the command, e.g. reportparse -v extract issue.pdf
     """
     ctx.obj = Settings(verbose=verbose, debug=debug)
+    configure_logging(show=verbose or debug)
+
+
+class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler this module installed, so a second run replaces it."""
+
+
+def configure_logging(*, show: bool) -> None:
+    """Given whether to show library log records, route them to stderr or nowhere."""
+    # PDF libraries log their repairs ("MediaBox missing ...") as warnings. Without a
+    # handler, Python prints them raw and breaks the one-line-per-problem promise; they
+    # are shown, prefixed, only with -v or --debug.
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _LogHandler | logging.NullHandler)]:
+        root.removeHandler(handler)
+    if show:
+        handler = _LogHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter(f"{PROG}: log: %(name)s: %(message)s"))
+        root.addHandler(handler)
+    else:
+        root.addHandler(logging.NullHandler())
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -357,6 +357,9 @@ def attach_links(
     overlaps, else to the nearest line, with text None, so that no URI is lost. Only a
     page without lines leaves annotations unplaced. Duplicates on one line count once.
     """
+    annots = list(annots)
+    if not annots:
+        return []
     usable = [c for c in chars if _usable(c, page_box)]
     placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
     unplaced: list[Annot] = []

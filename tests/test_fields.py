@@ -30,9 +30,22 @@ def test_parse_date(text: str | None, iso: str | None) -> None:
 
 
 def test_ascii_colons_and_dotted_dates(tmp_path: Path) -> None:
-    lines = ["1．标题", "发布日期:2025.4.7", "来源:某 AI网", "链接:", "● https://a.cn/1", "摘要:", "内容。"]
+    lines = [
+        "1．标题",
+        "发布日期:2025.4.7",
+        "来源:某 AI网",
+        "链接:",
+        "● https://a.cn/1",
+        "摘要:",
+        "内容。",
+    ]
     (only,) = parse(write_dump(tmp_path, [lines])).entries
-    assert (only.date, only.date_text, only.source, only.url) == ("2025-04-07", "2025.4.7", "某AI网", "https://a.cn/1")
+    assert (only.date, only.date_text, only.source, only.url) == (
+        "2025-04-07",
+        "2025.4.7",
+        "某AI网",
+        "https://a.cn/1",
+    )
     assert only.summary == "内容。"
 
 
@@ -52,18 +65,33 @@ def test_unbulleted_link_list_from_another_producer(tmp_path: Path) -> None:
 
 
 def test_entry_without_summary_label_and_with_commentary(tmp_path: Path) -> None:
-    lines = ["1. 标题", "发布日期：2025年3月1日", "来源：某网", "链接：", "• https://a.cn/1",
-             "正文直接跟在链接后面。", "明衡短评", "这是评论。"]
+    lines = [
+        "1. 标题",
+        "发布日期：2025年3月1日",
+        "来源：某网",
+        "链接：",
+        "• https://a.cn/1",
+        "正文直接跟在链接后面。",
+        "明衡短评",
+        "这是评论。",
+    ]
     (only,) = parse(write_dump(tmp_path, [lines])).entries
     assert only.summary == "正文直接跟在链接后面。"
     assert only.commentary == "这是评论。"
 
 
 def test_dumped_uris_inside_prose_become_links(tmp_path: Path) -> None:
-    summary = ["第一行文字，", "https://www.congress.gov/bill/1", "javascript:void(0);", "第二行文字。"]
+    summary = [
+        "第一行文字，",
+        "https://www.congress.gov/bill/1",
+        "javascript:void(0);",
+        "第二行文字。",
+    ]
     (only,) = parse(write_dump(tmp_path, [entry("1.", "标题", summary=summary)])).entries
     assert only.summary == "第一行文字，第二行文字。"
-    assert [(link.text, link.uri) for link in only.links] == [(None, "https://www.congress.gov/bill/1")]
+    assert [(link.text, link.uri) for link in only.links] == [
+        (None, "https://www.congress.gov/bill/1")
+    ]
 
 
 def test_unsafe_uris_are_dropped_with_a_warning(tmp_path: Path) -> None:
@@ -84,5 +112,11 @@ def test_missing_date_and_link_warn(tmp_path: Path) -> None:
 def test_outline_gives_the_clean_title(tmp_path: Path) -> None:
     lines = entry("1.", "广州全面启动公共数据授权运营")
     lines.insert(1, "发布 37款公共数据产品")
-    issue = parse(write_dump(tmp_path, [lines], outline=["政策速递", "1.广州全面启动公共数据授权运营 发布37款公共数据产品"]))
+    issue = parse(
+        write_dump(
+            tmp_path,
+            [lines],
+            outline=["政策速递", "1.广州全面启动公共数据授权运营 发布37款公共数据产品"],
+        )
+    )
     assert issue.entries[0].title == "广州全面启动公共数据授权运营 发布37款公共数据产品"

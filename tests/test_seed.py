@@ -11,7 +11,8 @@ import regex
 from reportparse import Issue, parse
 
 SEED = Path(__file__).parent / "fixtures" / "text" / "monthly-2024-09.txt"
-STRAY_SPACE = regex.compile(r"(?<=[\p{Han}，。：；、（）《》“”])[ ](?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ ](?=[\p{Han}，。：；、（）《》“”])")
+WIDE = r"[\p{Han}，。：；、（）《》“”]"
+STRAY_SPACE = regex.compile(rf"(?<={WIDE})[ ](?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ ](?={WIDE})")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,11 @@ def entry(issue: Issue, section: str, number: int):  # type: ignore[no-untyped-d
 
 
 def test_counts_per_section(issue: Issue) -> None:
-    assert Counter(e.section for e in issue.entries) == {"政策速递": 10, "行业新闻": 12, "交易资讯": 4}
+    assert Counter(e.section for e in issue.entries) == {
+        "政策速递": 10,
+        "行业新闻": 12,
+        "交易资讯": 4,
+    }
     for section in ("政策速递", "行业新闻", "交易资讯"):
         numbers = [e.number for e in issue.entries if e.section == section]
         assert numbers == list(range(1, len(numbers) + 1))
@@ -33,7 +38,11 @@ def test_counts_per_section(issue: Issue) -> None:
 
 def test_issue_metadata(issue: Issue) -> None:
     info = issue.issue
-    assert (info.title, info.period, info.publisher) == ("元宇宙与数字经济月报", "2024-09", "北京植德律师事务所")
+    assert (info.title, info.period, info.publisher) == (
+        "元宇宙与数字经济月报",
+        "2024-09",
+        "北京植德律师事务所",
+    )
     assert info.editors == ["陈文昊", "何京", "黄茜", "李倩", "王海青", "杨诚", "赵芸芸"]
     assert info.executive_editors == ["李倩", "龚善杰"]
     assert issue.source.kind == "text" and len(issue.source.sha256) == 64
@@ -54,7 +63,10 @@ def test_wrapped_urls(issue: Issue) -> None:
 
 def test_titles(issue: Issue) -> None:
     assert entry(issue, "交易资讯", 1).title == "国内AI算力公司“无问芯穹”完成近5亿元A轮融资"
-    assert entry(issue, "行业新闻", 2).title == "2024世界机器人大会在京举行，中共中央政治局常委、国务院总理李强参观调研"
+    assert (
+        entry(issue, "行业新闻", 2).title
+        == "2024世界机器人大会在京举行，中共中央政治局常委、国务院总理李强参观调研"
+    )
     assert entry(issue, "行业新闻", 8).title == "广州全面启动公共数据授权运营 发布37款公共数据产品"
     assert entry(issue, "政策速递", 7).title.endswith("三年行动计划（2024-2026年）》")
 
@@ -69,11 +81,13 @@ def test_last_entry_summary_has_latin_words_rejoined(issue: Issue) -> None:
 def test_dumped_uris_go_to_links_not_prose(issue: Issue) -> None:
     third = entry(issue, "政策速递", 3)
     assert "http" not in third.summary and "congress" not in (third.commentary or "")
-    assert [(l.text, l.uri) for l in third.links] == [(None, "https://www.congress.gov/bill/118th-congress/house-bill/8315/text")]
+    assert [(link.text, link.uri) for link in third.links] == [
+        (None, "https://www.congress.gov/bill/118th-congress/house-bill/8315/text")
+    ]
     second_deal = entry(issue, "交易资讯", 2)
     assert second_deal.urls == ["http://www.chuangtouzhijia.com/news/16043.html"]
     assert len(second_deal.links) == 3
-    assert all("javascript" not in l.uri for e in issue.entries for l in e.links)
+    assert all("javascript" not in link.uri for e in issue.entries for link in e.links)
 
 
 def test_no_footer_page_number_bullet_or_stray_space(issue: Issue) -> None:

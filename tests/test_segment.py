@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from reportparse import parse
-from reportparse.model import Line
+from reportparse.model import Line, OutlineItem
 from reportparse.profile import DEFAULT_PROFILE
 from reportparse.segment import find_entry_starts, outline_sections, section_name
-from reportparse.model import OutlineItem
 
 from .dumps import entry, write_dump
 

@@ -21,12 +21,22 @@ def test_form_feeds_win_over_indents() -> None:
 
 
 def test_dumped_uris_and_outline(tmp_path: Path) -> None:
-    path = write_dump(tmp_path, [["正文", "https://a.cn/x", "javascript:void(0);"], ["第二页"]], outline=["政策速递", "1.标题"])
+    path = write_dump(
+        tmp_path,
+        [["正文", "https://a.cn/x", "javascript:void(0);"], ["第二页"]],
+        outline=["政策速递", "1.标题"],
+    )
     document = read_text_dump(path)
     assert document.page_count == 2 and document.kind == "text"
     assert [(line.text, line.kind) for line in document.pages[0].lines] == [
-        ("正文", "text"), ("https://a.cn/x", "uri"), ("javascript:void(0);", "uri")]
-    assert [(item.title, item.level) for item in document.outline] == [("政策速递", 1), ("1.标题", 1)]
+        ("正文", "text"),
+        ("https://a.cn/x", "uri"),
+        ("javascript:void(0);", "uri"),
+    ]
+    assert [(item.title, item.level) for item in document.outline] == [
+        ("政策速递", 1),
+        ("1.标题", 1),
+    ]
 
 
 def test_seed_outline_and_pages() -> None:

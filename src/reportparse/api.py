@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Literal
 
 from . import clean, fields, segment
-from .errors import InputNotFoundError, NoEntriesError, NotReadableError, ScannedPDFError, UsageError
+from .errors import (
+    InputNotFoundError,
+    NoEntriesError,
+    NotReadableError,
+    ScannedPDFError,
+    UsageError,
+)
 from .model import Document, Issue, Warning
 from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
 from .sniff import sniff_kind
@@ -40,9 +46,7 @@ def parse_page_spec(spec: PageSpec) -> list[int] | None:
                 else:
                     pages.add(int(part))
             except ValueError:
-                raise UsageError(
-                    f"--pages: cannot read {part!r}; use a list like 1-3,7"
-                ) from None
+                raise UsageError(f"--pages: cannot read {part!r}; use a list like 1-3,7") from None
         numbers = pages
     else:
         numbers = set(spec)
@@ -119,17 +123,13 @@ def parse_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) ->
 
 def page_ranges(numbers: Iterable[int]) -> str:
     """Given page numbers, return them as compact ranges ("1-3, 7")."""
-    ordered = sorted(set(numbers))
-    spans: list[str] = []
-    start = previous = ordered[0] if ordered else 0
-    for number in ordered[1:] + [None]:  # type: ignore[list-item]
-        if number is not None and number == previous + 1:
-            previous = number
-            continue
-        spans.append(str(start) if start == previous else f"{start}-{previous}")
-        if number is not None:
-            start = previous = number
-    return ", ".join(spans)
+    spans: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def check_text_layer(document: Document) -> None:
@@ -146,7 +146,11 @@ def check_text_layer(document: Document) -> None:
     for page in document.pages:
         if page.char_count == 0 and page.image_count > 0:
             document.warnings.append(
-                Warning("no-text-layer", f"page {page.number} is an image without text (scanned?)", page.number)
+                Warning(
+                    "no-text-layer",
+                    f"page {page.number} is an image without text (scanned?)",
+                    page.number,
+                )
             )
 
 
@@ -161,7 +165,9 @@ def diagnose_no_entries(document: Document, profile: Profile) -> str:
         for labels in (profile.date_labels[:1], profile.source_labels, profile.link_labels[:1])
         if not any(segment.starts_with_label(text, labels) for text in texts)
     ]
-    found_sections = [name for name in profile.sections if any(segment.section_name(t, [name]) for t in texts)]
+    found_sections = [
+        name for name in profile.sections if any(segment.section_name(t, [name]) for t in texts)
+    ]
     details = []
     if not numbered:
         details.append("no numbered title line such as '1. 标题'")

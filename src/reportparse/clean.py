@@ -85,7 +85,7 @@ def clean_text(text: str) -> str:
         pieces.append(match.group(0))
         last = match.end()
     pieces.append(remove_stray_spaces(text[last:]))
-    return "".join(pieces).strip()
+    return str("".join(pieces)).strip()
 
 
 def strip_bullet(text: str) -> tuple[str, bool]:
@@ -178,7 +178,11 @@ def drop_running_lines(document: Document, profile: Profile) -> Document:
     running: list[str] = []
     pages: list[Page] = []
     for page in document.pages:
-        drop = {i for i, line in enumerate(page.lines) if line.kind == "text" and running_key(line.text) in keys}
+        drop = {
+            i
+            for i, line in enumerate(page.lines)
+            if line.kind == "text" and running_key(line.text) in keys
+        }
         running.extend(page.lines[i].text for i in sorted(drop))
         drop |= _page_number_indices(page, drop, document.kind)
         lines = [line for i, line in enumerate(page.lines) if i not in drop]
@@ -218,7 +222,11 @@ def calibrate_dump_pages(document: Document, pages: list[Page]) -> list[Page]:
     if offset == 0:
         return pages
     return [
-        replace(page, number=page.number + offset, lines=[replace(line, page=line.page + offset) for line in page.lines])
+        replace(
+            page,
+            number=page.number + offset,
+            lines=[replace(line, page=line.page + offset) for line in page.lines],
+        )
         for page in pages
     ]
 
@@ -309,7 +317,9 @@ def best_uri(visible: str, known: Sequence[str]) -> str:
 
 # --------------------------------------------------------------------------- paragraphs
 
-_LIST_ITEM = regex.compile(r"^(?:\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．])")
+_LIST_ITEM = regex.compile(
+    r"^(?:\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．])"
+)
 
 
 def display_width(text: str) -> int:
@@ -317,7 +327,30 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def split_paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
+Margins = dict[int, tuple[float, float]]
+
+
+def page_margins(document: Document) -> Margins:
+    """Given a PDF document, return each page's text left edge and right edge.
+
+    The left edge is where most lines start (first-line indents and bullets stand out
+    from it); the right edge is where full lines end.
+    """
+    margins: Margins = {}
+    for page in document.pages:
+        boxes = [
+            (line.x0, line.x1) for line in page.lines if line.x0 is not None and line.x1 is not None
+        ]
+        if not boxes:
+            continue
+        starts = Counter(round(x0) for x0, _ in boxes)
+        left = float(starts.most_common(1)[0][0])
+        ends = sorted(x1 for _, x1 in boxes)
+        margins[page.number] = (left, ends[int(len(ends) * 0.9)])
+    return margins
+
+
+def split_paragraphs(lines: Sequence[Line], margins: Margins | None = None) -> list[list[Line]]:
     """Given the lines of a text block, return them grouped into paragraphs.
 
     PDFs: a first-line indent starts a paragraph, a short line ends one. Text dumps have
@@ -326,7 +359,7 @@ def split_paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
     if not lines:
         return []
     if all(line.x0 is not None and line.x1 is not None for line in lines):
-        breaks = _geometry_breaks(lines)
+        breaks = _geometry_breaks(lines, margins or {})
     else:
         breaks = _width_breaks(lines)
     paragraphs: list[list[Line]] = [[lines[0]]]
@@ -337,21 +370,21 @@ def split_paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
     return paragraphs
 
 
-def _geometry_breaks(lines: Sequence[Line]) -> set[int]:
+def _geometry_breaks(lines: Sequence[Line], margins: Margins) -> set[int]:
     sizes = [line.size for line in lines if line.size]
     em = statistics.median(sizes) if sizes else 10.0
-    lefts: dict[int, float] = {}
-    rights: dict[int, float] = {}
+    edges = dict(margins)
     for line in lines:
         assert line.x0 is not None and line.x1 is not None
-        lefts[line.page] = min(lefts.get(line.page, line.x0), line.x0)
-        rights[line.page] = max(rights.get(line.page, line.x1), line.x1)
+        if line.page not in margins:
+            left, right = edges.get(line.page, (line.x0, line.x1))
+            edges[line.page] = (min(left, line.x0), max(right, line.x1))
     breaks: set[int] = set()
     for index in range(1, len(lines)):
         line, previous = lines[index], lines[index - 1]
         assert line.x0 is not None and previous.x1 is not None
-        indented = line.x0 > lefts[line.page] + 0.8 * em
-        short = previous.x1 < rights[previous.page] - 1.5 * em
+        indented = line.x0 > edges[line.page][0] + 0.8 * em
+        short = previous.x1 < edges[previous.page][1] - 1.5 * em
         listed = bool(_LIST_ITEM.match(line.text)) and previous.text[-1:] in TERMINAL_PUNCT
         if indented or short or listed:
             breaks.add(index)

@@ -18,8 +18,31 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from .clean import URL_CHARS, URL_RE, best_uri, clean_text, fix_wrapped_urls, is_url_continuation, join_lines, join_pair, split_paragraphs
-from .model import Document, Entry, Issue, IssueInfo, Line, Link, RawEntry, Segmented, SourceInfo, Warning
+from .clean import (
+    URL_CHARS,
+    URL_RE,
+    Margins,
+    best_uri,
+    clean_text,
+    fix_wrapped_urls,
+    is_url_continuation,
+    join_lines,
+    join_pair,
+    page_margins,
+    split_paragraphs,
+)
+from .model import (
+    Document,
+    Entry,
+    Issue,
+    IssueInfo,
+    Line,
+    Link,
+    RawEntry,
+    Segmented,
+    SourceInfo,
+    Warning,
+)
 from .profile import Profile
 from .segment import NUMBERED, compact, entry_title, outline_sections
 
@@ -165,7 +188,12 @@ def _add_url_text(parts: EntryParts, line: Line) -> bool:
         parts.url_items.append(UrlItem(text, dumped=False, lines=[line]))
         return True
     last = parts.url_items[-1] if parts.url_items else None
-    if last is not None and not last.dumped and URL_TAIL.fullmatch(text) and is_url_continuation(last.text, text):
+    if (
+        last is not None
+        and not last.dumped
+        and URL_TAIL.fullmatch(text)
+        and is_url_continuation(last.text, text)
+    ):
         last.text += text
         last.lines.append(line)
         return True
@@ -188,10 +216,10 @@ def choose_urls(items: Sequence[UrlItem]) -> tuple[list[str], list[Link]]:
     return list(dict.fromkeys(urls)), others
 
 
-def paragraphs_text(lines: Sequence[Line]) -> str:
+def paragraphs_text(lines: Sequence[Line], margins: Margins | None = None) -> str:
     """Given the lines of a block, return its paragraphs joined by newlines."""
     paragraphs: list[str] = []
-    for paragraph in split_paragraphs(lines):
+    for paragraph in split_paragraphs(lines, margins):
         text = join_lines([line.text for line in paragraph])
         uris = [anchor.uri for line in paragraph for anchor in line.links]
         paragraphs.append(fix_wrapped_urls(text, uris))
@@ -229,14 +257,20 @@ def filter_links(links: Iterable[Link], warnings: list[Warning]) -> list[Link]:
             continue
         if not uri_is_safe(link.uri):
             warnings.append(
-                Warning("unsafe-uri", f"dropped a link with an unsupported scheme: {link.uri[:80]}", link.page)
+                Warning(
+                    "unsafe-uri",
+                    f"dropped a link with an unsupported scheme: {link.uri[:80]}",
+                    link.page,
+                )
             )
             continue
         kept.append(link)
     return list(dict.fromkeys(kept))
 
 
-def build_entry(raw: RawEntry, profile: Profile, outline_titles: dict[str, str]) -> tuple[Entry, list[Warning]]:
+def build_entry(
+    raw: RawEntry, profile: Profile, outline_titles: dict[str, str], margins: Margins | None = None
+) -> tuple[Entry, list[Warning]]:
     """Given a raw entry, return the Entry and the warnings it raised."""
     warnings: list[Warning] = []
     parts = sort_body(raw.body, label_set(profile))
@@ -251,9 +285,18 @@ def build_entry(raw: RawEntry, profile: Profile, outline_titles: dict[str, str])
     anchors = [
         link
         for link in anchored_links(all_lines)
-        if link.uri not in url_set and not (link.text and URL_RE.fullmatch(link.text) and link.uri.startswith(link.text.rstrip(".…")))
+        if link.uri not in url_set
+        and not (
+            link.text
+            and URL_RE.fullmatch(link.text)
+            and link.uri.startswith(link.text.rstrip(".…"))
+        )
     ]
-    anchors = [link for link in anchors if link.text or not any(id(line) in url_lines for line in all_lines)]
+    anchors = [
+        link
+        for link in anchors
+        if link.text or not any(id(line) in url_lines for line in all_lines)
+    ]
     dumped = [Link(None, line.text, line.page) for line in parts.dumped]
     links = filter_links(anchors + listed_others + dumped, warnings)
     safe_urls = [url for url in urls if not is_pseudo_link(url)]
@@ -273,8 +316,10 @@ def build_entry(raw: RawEntry, profile: Profile, outline_titles: dict[str, str])
         source=parts.source,
         url=safe_urls[0] if safe_urls else None,
         urls=safe_urls,
-        summary=paragraphs_text(parts.summary),
-        commentary=paragraphs_text(parts.commentary) if parts.commentary is not None else None,
+        summary=paragraphs_text(parts.summary, margins),
+        commentary=paragraphs_text(parts.commentary, margins)
+        if parts.commentary is not None
+        else None,
         links=[replace(link, page=None) for link in links],
         pages=(first_page, last_page),
     )
@@ -310,14 +355,20 @@ def title_from_running(running: Sequence[str], profile: Profile) -> str | None:
     for text in running:
         for part in regex.split(r"\s*[|｜丨]\s*|\s{2,}", text):
             part = clean_text(PERIOD_RE.sub("", part)).strip(" -–—·")
-            if regex.search(r"\p{Han}{2}", part) and not regex.search(profile.publisher_pattern, part):
+            if regex.search(r"\p{Han}{2}", part) and not regex.search(
+                profile.publisher_pattern, part
+            ):
                 return part
     return None
 
 
 def title_from_cover(front: Sequence[Line], first_page: int | None) -> str | None:
     """Given the front matter, return the largest-type text of the first page."""
-    cover = [line for line in front if line.page == first_page and line.size and regex.search(r"\p{Han}", line.text)]
+    cover = [
+        line
+        for line in front
+        if line.page == first_page and line.size and regex.search(r"\p{Han}", line.text)
+    ]
     if not cover:
         return None
     largest = max(line.size or 0 for line in cover)
@@ -363,18 +414,30 @@ def names_after(lines: Sequence[Line], labels: Sequence[str]) -> list[str]:
     return []
 
 
-def build_issue_info(document: Document, segmented: Segmented, entries: Sequence[Entry], profile: Profile, warnings: list[Warning]) -> IssueInfo:
+def build_issue_info(
+    document: Document,
+    segmented: Segmented,
+    entries: Sequence[Entry],
+    profile: Profile,
+    warnings: list[Warning],
+) -> IssueInfo:
     """Given the document and its parts, return the issue's title, period and people."""
     first_page = document.pages[0].number if document.pages else None
     cover = [line.text for line in segmented.front if line.page == first_page]
-    title = title_from_running(document.running, profile) or title_from_cover(segmented.front, first_page)
+    title = title_from_running(document.running, profile) or title_from_cover(
+        segmented.front, first_page
+    )
     title = title or document.metadata.get("Title") or None
     period = find_period([*document.running, *cover, document.metadata.get("Title", "")])
     if period is None:
         months = Counter(entry.date[:7] for entry in entries if entry.date)
         if months:
             period = months.most_common(1)[0][0]
-            warnings.append(Warning("period-guessed", f"no issue month printed; guessed {period} from entry dates"))
+            warnings.append(
+                Warning(
+                    "period-guessed", f"no issue month printed; guessed {period} from entry dates"
+                )
+            )
     return IssueInfo(
         title=title,
         period=period,
@@ -386,7 +449,9 @@ def build_issue_info(document: Document, segmented: Segmented, entries: Sequence
 
 def loose_links(lines: Sequence[Line], warnings: list[Warning]) -> list[Link]:
     """Given lines outside every entry, return their hyperlinks (with page)."""
-    links = anchored_links(lines) + [Link(None, line.text, line.page) for line in lines if line.kind == "uri"]
+    links = anchored_links(lines) + [
+        Link(None, line.text, line.page) for line in lines if line.kind == "uri"
+    ]
     return filter_links(links, warnings)
 
 
@@ -394,14 +459,17 @@ def build_issue(document: Document, segmented: Segmented, profile: Profile) -> I
     """Given a cleaned document and its segments, return the Issue."""
     warnings: list[Warning] = list(document.warnings) + list(segmented.warnings)
     titles = outline_title_map(document)
+    margins = page_margins(document)
     entries: list[Entry] = []
     for raw in segmented.entries:
-        entry, entry_warnings = build_entry(raw, profile, titles)
+        entry, entry_warnings = build_entry(raw, profile, titles, margins)
         entries.append(entry)
         warnings.extend(entry_warnings)
     links = loose_links([*segmented.front, *segmented.back], warnings)
     info = build_issue_info(document, segmented, entries, profile, warnings)
-    source = SourceInfo(path=document.path, sha256=document.sha256, kind=document.kind, pages=document.page_count)
+    source = SourceInfo(
+        path=document.path, sha256=document.sha256, kind=document.kind, pages=document.page_count
+    )
     return Issue(source=source, issue=info, entries=entries, links=links, warnings=warnings)
 
 

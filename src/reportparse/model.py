@@ -89,7 +89,7 @@ class OutlineItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:  # noqa: A001 - the contract calls them warnings
+class Warning:
     code: str
     message: str
     page: int | None = None

@@ -19,7 +19,9 @@ from .profile import Profile
 
 # Loose on purpose ("2.2024世界…"): a line only becomes an entry when fields follow it.
 NUMBERED = regex.compile(r"^(\d{1,3})\s*[.．、]\s*(\S.*)$")
-_HEADING_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*")
+_HEADING_PREFIX = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*"
+)
 _NO_SPACE = regex.compile(r"\s+")
 _SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
 
@@ -35,21 +37,20 @@ class EntryStart:
 
 def compact(text: str) -> str:
     """Given text, return it with all whitespace removed (for comparisons)."""
-    return _NO_SPACE.sub("", text)
+    return str(_NO_SPACE.sub("", text))
 
 
 def starts_with_label(text: str, labels: Sequence[str]) -> bool:
     """Given a line, return True if it opens with one of the labels (colon or alone)."""
     flat = compact(text)
-    for label in labels:
-        if flat == label or flat.startswith((label + "：", label + ":")):
-            return True
-    return False
+    return any(flat == label or flat.startswith((label + "：", label + ":")) for label in labels)
 
 
 def entry_field_labels(profile: Profile) -> tuple[str, ...]:
     """Given a profile, return the labels that may directly follow an entry's title."""
-    return profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
+    return (
+        profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
+    )
 
 
 def find_entry_starts(lines: Sequence[Line], profile: Profile) -> list[EntryStart]:
@@ -112,7 +113,9 @@ def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str
 def find_back_matter(lines: Sequence[Line], after: int, profile: Profile) -> int:
     """Given lines and the last entry's start, return where the back matter begins."""
     for index in range(after + 1, len(lines)):
-        if lines[index].kind == "text" and starts_with_label(lines[index].text, profile.back_matter_markers):
+        if lines[index].kind == "text" and starts_with_label(
+            lines[index].text, profile.back_matter_markers
+        ):
             return index
     return len(lines)
 
@@ -173,18 +176,24 @@ def assign_sections(
         heading = headings[position]
         if heading is not None or start.number <= previous_number or current is None:
             title = compact(NUMBERED_TITLE(lines[start.index].text))
-            current = heading or _outline_section_of(title, from_outline) or _next_name(order, current, names)
+            current = (
+                heading
+                or _outline_section_of(title, from_outline)
+                or _next_name(order, current, names)
+            )
         names.append(current)
         previous_number = start.number
     return names
 
 
-def NUMBERED_TITLE(text: str) -> str:  # noqa: N802 - reads as a field accessor
+def NUMBERED_TITLE(text: str) -> str:
     match = NUMBERED.match(text)
     return match.group(2) if match else text
 
 
-def headings_before(lines: Sequence[Line], starts: Sequence[EntryStart], names: Sequence[str]) -> list[str | None]:
+def headings_before(
+    lines: Sequence[Line], starts: Sequence[EntryStart], names: Sequence[str]
+) -> list[str | None]:
     """Given entry starts, return for each the section heading printed just before it.
 
     A heading only counts when no other numbered line (a table of contents, a list)

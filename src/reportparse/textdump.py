@@ -14,11 +14,13 @@ from pathlib import Path
 import regex
 
 from .errors import LimitExceededError, NotReadableError
-from .model import Document, Line, OutlineItem, Page, Warning
+from .model import Document, Line, LineKind, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
 
 # A line that is nothing but a URI: what converters print for link annotations.
-_BARE_URI = regex.compile(r"^(?:(?:https?|ftp)://\S+|www\.\S+\.\S+|mailto:\S+|javascript:\S*)$", regex.I)
+_BARE_URI = regex.compile(
+    r"^(?:(?:https?|ftp)://\S+|www\.\S+\.\S+|mailto:\S+|javascript:\S*)$", regex.I
+)
 _PAGE_START_INDENT = (" ", "\u00a0", "\u3000")
 
 
@@ -120,7 +122,7 @@ def to_lines(raw_lines: list[str], page: int) -> list[Line]:
         text = raw.strip()
         if not text:
             continue
-        kind = "uri" if _BARE_URI.match(text) else "text"
+        kind: LineKind = "uri" if _BARE_URI.match(text) else "text"
         lines.append(Line(text=text, page=page, kind=kind))
     return lines
 

@@ -384,11 +384,29 @@ def _geometry_breaks(lines: Sequence[Line], margins: Margins) -> set[int]:
         line, previous = lines[index], lines[index - 1]
         assert line.x0 is not None and previous.x1 is not None
         indented = line.x0 > edges[line.page][0] + 0.8 * em
-        short = previous.x1 < edges[previous.page][1] - 1.5 * em
+        # A line is short only if the next line's first unbreakable piece would have fit.
+        room = edges[previous.page][1] - previous.x1
+        short = room > max(1.5, first_unit_ems(line.text) + 0.5) * em
         listed = bool(_LIST_ITEM.match(line.text)) and previous.text[-1:] in TERMINAL_PUNCT
         if indented or short or listed:
             breaks.add(index)
     return breaks
+
+
+_FIRST_UNIT = regex.compile(
+    rf"^[（(“‘《〈「【]*(?:[A-Za-z0-9\-.,/%+&:_#@=?~]+|.)[{CJK_PUNCT}.,;:!?)]*"
+)
+
+
+def first_unit_ems(text: str) -> float:
+    """Given a line, return the width in em of the piece a line break cannot split.
+
+    Word moves a whole Latin word or number (and punctuation that may not start a line)
+    to the next line, leaving the previous line short without ending a paragraph.
+    """
+    match = _FIRST_UNIT.match(text)
+    unit = match.group(0) if match else text[:1]
+    return sum(1.0 if is_wide(char) else 0.6 for char in unit)
 
 
 def _width_breaks(lines: Sequence[Line]) -> set[int]:

@@ -165,13 +165,17 @@ class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Marks the handler this module installed, so a second run replaces it."""
 
 
+class _QuietHandler(logging.NullHandler):
+    """Marks the do-nothing handler this module installed (see _LogHandler)."""
+
+
 def configure_logging(*, show: bool) -> None:
     """Given whether to show library log records, route them to stderr or nowhere."""
     # PDF libraries log their repairs ("MediaBox missing ...") as warnings. Without a
     # handler, Python prints them raw and breaks the one-line-per-problem promise; they
     # are shown, prefixed, only with -v or --debug.
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _LogHandler | logging.NullHandler)]:
+    for handler in [h for h in root.handlers if isinstance(h, _LogHandler | _QuietHandler)]:
         root.removeHandler(handler)
     if show:
         handler = _LogHandler(sys.stderr)
@@ -179,7 +183,7 @@ def configure_logging(*, show: bool) -> None:
         handler.setFormatter(logging.Formatter(f"{PROG}: log: %(name)s: %(message)s"))
         root.addHandler(handler)
     else:
-        root.addHandler(logging.NullHandler())
+        root.addHandler(_QuietHandler())
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -51,7 +51,8 @@ DATE_RE = regex.compile(
 )
 PERIOD_RE = regex.compile(r"((?:19|20)\d{2})\s*(?:年|[.．\-/／])\s*(\d{1,2})(?!\d)\s*月?")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
-URL_TAIL = regex.compile(rf"{URL_CHARS}+")
+# A URL's wrapped tail; a printed URL cut short may end in an ellipsis.
+URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
 _NAME_SPLIT = regex.compile(r"[、，,；;／/|\s]+")
 
 
@@ -184,7 +185,7 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
 def _add_url_text(parts: EntryParts, line: Line) -> bool:
     """Given a line in the link list, add it as a URL or a URL's tail; False if it is prose."""
     text = line.text.strip()
-    if URL_RE.fullmatch(text):
+    if URL_RE.fullmatch(text.rstrip("…")):
         parts.url_items.append(UrlItem(text, dumped=False, lines=[line]))
         return True
     last = parts.url_items[-1] if parts.url_items else None
@@ -211,7 +212,7 @@ def choose_urls(items: Sequence[UrlItem]) -> tuple[list[str], list[Link]]:
     urls: list[str] = []
     for item in chosen:
         anchors = [anchor.uri for line in item.lines for anchor in line.links]
-        urls.append(best_uri(item.text, anchors))
+        urls.append(best_uri(item.text, anchors).rstrip("…"))
     others = [Link(None, item.text, item.lines[0].page) for item in items if item not in chosen]
     return list(dict.fromkeys(urls)), others
 
@@ -229,23 +230,19 @@ def paragraphs_text(lines: Sequence[Line], margins: Margins | None = None) -> st
 def anchored_links(lines: Sequence[Line]) -> list[Link]:
     """Given lines, return their link annotations, merging one anchor wrapped over lines."""
     links: list[Link] = []
-    previous_line: Line | None = None
+    previous: Line | None = None
     for line in lines:
+        wrapped_from = previous if previous is not None and previous.page == line.page else None
         for anchor in line.links:
             text = clean_text(anchor.text or "")
             last = links[-1] if links else None
-            if (
-                last is not None
-                and last.uri == anchor.uri
-                and previous_line is not None
-                and previous_line is not line
-                and any(a.uri == anchor.uri for a in previous_line.links)
-            ):
+            continues = wrapped_from is not None and any(a.uri == anchor.uri for a in wrapped_from.links)
+            if last is not None and last.uri == anchor.uri and continues:
                 links[-1] = replace(last, text=join_pair(last.text or "", text))
+                wrapped_from = None
                 continue
             links.append(Link(text, anchor.uri, line.page))
-        if line.links:
-            previous_line = line
+        previous = line
     return links
 
 

@@ -171,11 +171,7 @@ def join_chars(chars: Sequence[Char]) -> str:
     gap between two glyphs is wide (see the module docstring); runs of spaces collapse to
     one and the ends are stripped.
     """
-    gaps = [
-        _gap_em(a, b)
-        for a, b in pairwise(chars)
-        if not _is_space(a) and not _is_space(b)
-    ]
+    gaps = [_gap_em(a, b) for a, b in pairwise(chars) if not _is_space(a) and not _is_space(b)]
     base = 0.0
     if len(gaps) >= MIN_GAPS_FOR_BASE:
         base = min(max(statistics.median(gaps), 0.0), MAX_BASE_GAP)
@@ -232,9 +228,7 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     Rotated chars, control chars and chars whose centre lies outside ``page_box``
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
-    usable = sorted(
-        (c for c in chars if _usable(c, page_box)), key=lambda c: (_cy(c), c.x0)
-    )
+    usable = sorted((c for c in chars if _usable(c, page_box)), key=lambda c: (_cy(c), c.x0))
     clusters: list[_Cluster] = []
     for char in usable:
         cy, em = _cy(char), _em(char)

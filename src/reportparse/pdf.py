@@ -191,8 +191,7 @@ def _open(stream: BinaryIO, where: str, password: str | None) -> Any:
         if isinstance(inner, PDFPasswordIncorrect):
             if password:
                 raise EncryptedPDFError(
-                    "wrong password: the PDF does not open with the one given; "
-                    "check --password",
+                    "wrong password: the PDF does not open with the one given; check --password",
                     path=where,
                 ) from None
             raise EncryptedPDFError(
@@ -200,8 +199,7 @@ def _open(stream: BinaryIO, where: str, password: str | None) -> Any:
             ) from None
         if isinstance(inner, PDFEncryptionError):
             raise EncryptedPDFError(
-                f"the PDF's encryption is not supported ({_detail(inner)}); "
-                "try --engine pdfium",
+                f"the PDF's encryption is not supported ({_detail(inner)}); try --engine pdfium",
                 path=where,
             ) from None
         error = _damaged(inner, "opening the file")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .clean import join_lines
+from .clean import URL_CHARS, is_url_continuation, join_lines
 from .model import Document, Line, OutlineItem, RawEntry, Segmented, Warning
 from .profile import Profile
 
@@ -23,6 +23,7 @@ _HEADING_PREFIX = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*"
 )
 _NO_SPACE = regex.compile(r"\s+")
+_URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
 _SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
 
 
@@ -59,7 +60,7 @@ def find_entry_starts(lines: Sequence[Line], profile: Profile) -> list[EntryStar
     starts: list[EntryStart] = []
     for index, line in enumerate(lines):
         match = NUMBERED.match(line.text) if line.kind == "text" else None
-        if not match:
+        if not match or (index and is_url_tail(lines[index - 1].text, line.text)):
             continue
         for offset in range(1, profile.max_title_lines + 1):
             if index + offset >= len(lines):
@@ -73,6 +74,11 @@ def find_entry_starts(lines: Sequence[Line], profile: Profile) -> list[EntryStar
             if NUMBERED.match(following.text) or is_stop_line(following.text, profile):
                 break
     return starts
+
+
+def is_url_tail(previous: str, text: str) -> bool:
+    """Given a line and the one before, return True if it is a wrapped URL's tail ("245.html")."""
+    return bool(_URL_TAIL.fullmatch(text)) and is_url_continuation(previous, text)
 
 
 def is_stop_line(text: str, profile: Profile) -> bool:

@@ -1,0 +1,735 @@
+"""Read a PDF with pypdfium2 (``--engine pdfium``) into a :class:`~reportparse.model.Document`.
+
+The second engine: per page it extracts :class:`~reportparse.layout.Char` and
+:class:`~reportparse.layout.Annot` records through PDFium's C API and hands them to
+:mod:`reportparse.layout`, exactly like ``pdf.py`` does with pdfminer, so every later layer
+sees the same lines. It mirrors ``pdf.read_pdf``: page selection, warnings, limits,
+sha256, metadata keys, outline items and the error classes and messages.
+
+Boxes are made to match pdfminer's, not PDFium's own:
+
+* x: PDFium's *loose* char box spans the pen position to pen + advance (the same as
+  pdfminer's), widened to the glyph's ink where the ink overhangs the advance.
+* y: pdfminer's box is ``descent .. descent + size`` around the baseline, where
+  ``descent`` is the font descriptor's (or, for a standard-14 font, its AFM metrics') and
+  ``size`` the font size in device space; the baseline is the text object's matrix.
+* Spaces PDFium invents between words and lines (``FPDFText_IsGenerated``) are skipped, so
+  that spacing is decided by :mod:`reportparse.layout` as with pdfminer.
+* Font names are PDFium's base font name (the subset tag ``ABCDEF+`` is gone; layout
+  strips it from pdfminer's names too).
+
+Speed: one ``FPDFText_GetText`` call gives a page's text; per char only two C calls are
+made (its text object, its loose box) through ctypes prototypes that take plain
+integers; everything else is looked up once per text object or font. Every page and text
+page is closed before the next is opened, so memory stays flat with page count.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .errors import (
+    DamagedPDFError,
+    EncryptedPDFError,
+    LimitExceededError,
+    NotReadableError,
+    ReportParseError,
+)
+from .layout import Annot, Char, page_lines
+from .model import Document, OutlineItem, Page, Warning
+from .profile import DEFAULT_LIMITS, Limits
+
+METADATA_KEYS = ("Title", "Author", "Subject", "Producer", "Creator")
+# Same guards as pdf.py.
+MAX_OUTLINE_ITEMS = 10_000
+MAX_ANNOTS_PER_PAGE = 5_000
+_CHUNK = 1 << 20
+_REPAIR_HINT = "try --engine pdfplumber, or repair the file (e.g. qpdf in.pdf out.pdf)"
+
+Matrix = tuple[float, float, float, float, float, float]
+
+# --------------------------------------------------------------------------- C calls
+
+_VP = ctypes.c_void_p
+_INT = ctypes.c_int
+
+
+def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
+    """Given a pypdfium2.raw function, return the same C function as a lean prototype.
+
+    pypdfium2's bindings type every handle as a distinct pointer class; converting those on
+    each call dominates a per-character loop. This prototype takes and returns plain
+    integers (addresses) instead.
+    """
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_get_text_object = _proto(pdfium_c.FPDFText_GetTextObject, _VP, _VP, _INT)
+_get_loose_box = _proto(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VP, _INT, _VP)
+_get_unicode = _proto(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VP, _INT)
+_get_text = _proto(pdfium_c.FPDFText_GetText, _INT, _VP, _INT, _INT, _VP)
+
+
+def _address(handle: Any) -> int:
+    value = ctypes.cast(handle, ctypes.c_void_p).value
+    return int(value or 0)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_pdf(
+    path: Path,
+    *,
+    pages: list[int] | None = None,
+    password: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Document:
+    """Given a PDF file, return its pages as lines, its outline and metadata.
+
+    Same contract as :func:`reportparse.pdf.read_pdf`: ``pages`` are 1-based page numbers
+    (None: all); numbers past the end are skipped with a "page-out-of-range" warning.
+    Raises EncryptedPDFError, DamagedPDFError or LimitExceededError.
+    """
+    where = str(path)
+    try:
+        digest = _sha256(path)
+    except OSError as exc:
+        raise NotReadableError(f"cannot read the file: {exc.strerror}", path=where) from exc
+    pdf = _open(path, where, password)
+    try:
+        total = len(pdf)
+        if total > limits.max_pages:
+            raise LimitExceededError(
+                f"the PDF has more than {limits.max_pages} pages; "
+                "raise the limit with --max-pages",
+                path=where,
+            )
+        if total < 1:
+            raise DamagedPDFError(
+                "the PDF has no pages (its page tree is empty or unreadable); "
+                "repair the file (e.g. qpdf in.pdf out.pdf)",
+                path=where,
+            )
+        warnings: list[Warning] = []
+        wanted = _wanted_pages(pages, total, warnings)
+        reader = _PageReader(pdf, limits)
+        out_pages: list[Page] = []
+        failures = 0
+        first_failure: ReportParseError | None = None
+        for number in wanted:
+            try:
+                page = reader.read(number, warnings)
+            except LimitExceededError as exc:
+                exc.path = where
+                raise
+            except ReportParseError as exc:
+                failures += 1
+                first_failure = first_failure or exc
+                warnings.append(Warning("page-unreadable", exc.message, number))
+                page = Page(number=number, lines=[])
+            out_pages.append(page)
+        if wanted and failures == len(wanted) and first_failure is not None:
+            first_failure.path = where
+            raise first_failure
+        outline = _read_outline(pdf, total, warnings)
+        metadata = _read_metadata(pdf)
+    finally:
+        pdf.close()
+    return Document(
+        path=where,
+        sha256=digest,
+        kind="pdf",
+        page_count=total,
+        pages=out_pages,
+        outline=outline,
+        metadata=metadata,
+        warnings=warnings,
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _wanted_pages(pages: list[int] | None, total: int, warnings: list[Warning]) -> list[int]:
+    if pages is None:
+        return list(range(1, total + 1))
+    requested = sorted(set(pages))
+    missing = [n for n in requested if n > total or n < 1]
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+        warnings.append(
+            Warning(
+                "page-out-of-range",
+                f"the PDF has {total} pages; skipped page(s) {shown}",
+                None,
+            )
+        )
+    return [n for n in requested if 1 <= n <= total]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _open(path: Path, where: str, password: str | None) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path, password=password or None)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            if password:
+                raise EncryptedPDFError(
+                    "wrong password: the PDF does not open with the one given; "
+                    "check --password",
+                    path=where,
+                ) from None
+            raise EncryptedPDFError(
+                "the PDF is encrypted; give its password with --password", path=where
+            ) from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise EncryptedPDFError(
+                "the PDF's encryption is not supported (PDFium: unsupported security "
+                "scheme); try --engine pdfplumber",
+                path=where,
+            ) from None
+        if code == pdfium_c.FPDF_ERR_FILE:
+            raise NotReadableError("cannot read the file", path=where) from None
+        reason = pdfium_c.FPDF_ERR_FORMAT if code is None else code
+        raise DamagedPDFError(
+            f"the PDF is damaged: opening the file failed: {_error_text(reason)}; "
+            f"{_REPAIR_HINT}",
+            path=where,
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise DamagedPDFError(
+            f"the PDF is damaged: opening the file failed: {type(exc).__name__}; "
+            f"{_REPAIR_HINT}",
+            path=where,
+        ) from None
+
+
+def _error_text(code: int) -> str:
+    names = {
+        pdfium_c.FPDF_ERR_UNKNOWN: "unknown error",
+        pdfium_c.FPDF_ERR_FORMAT: "not in PDF format or corrupted",
+        pdfium_c.FPDF_ERR_PAGE: "page not found or content error",
+    }
+    return f"PDFium: {names.get(code, f'error {code}')}"
+
+
+# --------------------------------------------------------------------------- one page
+
+
+def _page_ctm(box: tuple[float, float, float, float], rotate: int) -> Matrix:
+    # The transformation pdfminer applies to a page's content (see pdf._page_ctm): chars
+    # come out in device space relative to the media box, rotated.
+    x0, y0, x1, y1 = box
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+def _apply(ctm: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = ctm
+    return a * x + c * y + e, b * x + d * y + f
+
+
+class _Font:
+    """What the chars of one PDF font share: its name and pdfminer's descent (em)."""
+
+    __slots__ = ("descent", "name")
+
+    def __init__(self, name: str, descent: float) -> None:
+        self.name = name
+        self.descent = descent
+
+
+class _Run:
+    """What the chars of one text object share: font, size and vertical extent."""
+
+    __slots__ = ("fontname", "simple", "size", "top", "bottom", "upright")
+
+    def __init__(
+        self,
+        fontname: str,
+        size: float,
+        upright: bool,
+        simple: bool,
+        top: float = 0.0,
+        bottom: float = 0.0,
+    ) -> None:
+        self.fontname = fontname
+        self.size = size  # pdfminer's char size: the box height in device space
+        self.upright = upright  # pdfminer's test: a*d > 0 and b*c <= 0
+        # No rotation (b == 0): every char's box has the same vertical extent, pdfminer's
+        # baseline + descent .. + size; top/bottom are already top-left-origin values.
+        self.simple = simple
+        self.top = top
+        self.bottom = bottom
+
+
+_STD14_DESCENT: dict[str, float] | None = None
+
+
+def _std14_descent(name: str) -> float | None:
+    """Given a base font name, return pdfminer's AFM descent (1/1000 em) for a standard-14
+    font, or None."""
+    global _STD14_DESCENT
+    if _STD14_DESCENT is None:
+        from pdfminer.fontmetrics import FONT_METRICS
+
+        _STD14_DESCENT = {
+            key: float(value[0].get("Descent", 0)) for key, value in FONT_METRICS.items()
+        }
+    return _STD14_DESCENT.get(name)
+
+
+class _PageReader:
+    """Reads pages of one open document; caches fonts across pages."""
+
+    def __init__(self, pdf: pdfium.PdfDocument, limits: Limits) -> None:
+        self.pdf = pdf
+        self.doc = pdf.raw
+        self.limits = limits
+        self.fonts: dict[int, _Font] = {}
+        self._name_buf = ctypes.create_string_buffer(256)
+        self._float = ctypes.c_float()
+        self._rect = pdfium_c.FS_RECTF()
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    # ------------------------------------------------------------------ page
+
+    def read(self, number: int, warnings: list[Warning]) -> Page:
+        page = pdfium_c.FPDF_LoadPage(self.doc, number - 1)
+        if not page:
+            raise DamagedPDFError(
+                f"the PDF is damaged: reading page {number} failed: "
+                f"{_error_text(pdfium_c.FPDF_ERR_PAGE)}; {_REPAIR_HINT}"
+            )
+        try:
+            box = self._media_box(page)
+            rotate = (pdfium_c.FPDFPage_GetRotation(page) % 4) * 90
+            ctm = _page_ctm(box, rotate)
+            if rotate in (90, 270):
+                width, height = abs(box[3] - box[1]), abs(box[2] - box[0])
+            else:
+                width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            if not textpage:
+                raise DamagedPDFError(
+                    f"the PDF is damaged: reading page {number} failed: "
+                    f"{_error_text(pdfium_c.FPDF_ERR_PAGE)}; {_REPAIR_HINT}"
+                )
+            try:
+                chars = self._chars(textpage, number, ctm, height)
+            finally:
+                pdfium_c.FPDFText_ClosePage(textpage)
+            images = _count_images(page)
+            try:
+                annots = self._annots(page, ctm, height)
+            except Exception:
+                annots = []
+                warnings.append(
+                    Warning("annots-unreadable", "link annotations unreadable", number)
+                )
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+        lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
+        for annot in unplaced:
+            warnings.append(
+                Warning("link-not-placed", f"link {annot.uri} is on a page without text", number)
+            )
+        return Page(
+            number=number,
+            lines=lines,
+            width=round(width, 2),
+            height=round(height, 2),
+            image_count=images,
+            char_count=sum(1 for c in chars if not c.text.isspace()),
+        )
+
+    def _media_box(self, page: Any) -> tuple[float, float, float, float]:
+        values = [ctypes.c_float() for _ in range(4)]
+        if pdfium_c.FPDFPage_GetMediaBox(page, *values):
+            left, bottom, right, top = (v.value for v in values)
+        else:  # no /MediaBox anywhere: pdfminer assumes US Letter, so does PDFium
+            left, bottom, right, top = 0.0, 0.0, 612.0, 792.0
+        return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+    # ------------------------------------------------------------------ chars
+
+    def _chars(self, textpage: Any, number: int, ctm: Matrix, height: float) -> list[Char]:
+        count = pdfium_c.FPDFText_CountChars(textpage)
+        if count <= 0:
+            return []
+        text = _page_text(textpage, count)
+        tp = _address(textpage)
+        rect = self._rect
+        rect_ref = ctypes.addressof(rect)
+        get_object = _get_text_object
+        get_box = _get_loose_box
+        runs: dict[int, _Run] = {}
+        ca, cb, cc, cd, ce, _ = ctm
+        plain = cb == 0 and cc == 0 and ca == 1 and cd == 1  # no page rotation
+        chars: list[Char] = []
+        append = chars.append
+        last_obj = 0
+        fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
+        for index in range(count):
+            obj = get_object(tp, index)
+            if not obj:  # a space or line break PDFium generated: layout decides spacing
+                continue
+            if obj != last_obj:
+                last_obj = obj
+                run = runs.get(obj)
+                if run is None:
+                    run = runs[obj] = self._run(textpage, index, obj, ctm, height)
+                fontname, size, upright = run.fontname, run.size, run.upright
+                simple, top, bottom = run.simple and plain, run.top, run.bottom
+            get_box(tp, index, rect_ref)
+            if simple:
+                append(Char(text[index], rect.left + ce, top, rect.right + ce, bottom,
+                            fontname, size, upright))
+            else:
+                x0, x1 = self._device_x(ctm, rect)
+                y0, y1 = (top, bottom) if run.simple else self._device_y(ctm, rect, height)
+                append(Char(text[index], x0, y0, x1, y1, fontname, size, upright))
+        limit = self.limits.max_chars_per_page
+        if len(chars) > limit:
+            raise LimitExceededError(
+                f"page {number} has more than {limit} characters; "
+                "raise the limit with --max-chars-per-page"
+            )
+        return chars
+
+    @staticmethod
+    def _device_x(ctm: Matrix, rect: Any) -> tuple[float, float]:
+        xs = [
+            _apply(ctm, x, y)[0] for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
+        ]
+        return min(xs), max(xs)
+
+    @staticmethod
+    def _device_y(ctm: Matrix, rect: Any, height: float) -> tuple[float, float]:
+        ys = [
+            _apply(ctm, x, y)[1] for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
+        ]
+        return height - max(ys), height - min(ys)
+
+    def _run(self, textpage: Any, index: int, obj: int, ctm: Matrix, height: float) -> _Run:
+        """Given a char's text object, return what its chars share (pdfminer's view)."""
+        handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
+        matrix = self._matrix
+        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+        # Text space -> device space: the char's matrix (text matrix x CTM, with horizontal
+        # scaling and rise folded in) followed by pdfminer's page transformation.
+        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+        ca, cb, cc, cd, _, _ = ctm
+        da, db = a * ca + b * cc, a * cb + b * cd
+        dc, dd = c * ca + d * cc, c * cb + d * cd
+        _, oy = _apply(ctm, matrix.e, matrix.f)
+        size_value = self._float
+        if not pdfium_c.FPDFTextObj_GetFontSize(handle, size_value):
+            size_value.value = 1.0
+        font_size = float(size_value.value)
+        font = self._font(pdfium_c.FPDFTextObj_GetFont(handle))
+        upright = da * dd > 0 and db * dc <= 0
+        if db == 0:
+            # pdfminer: box (0, descent*size) .. (adv, descent*size + size) through the
+            # matrix; with no rotation only the vertical scale dd moves y.
+            low = oy + dd * font.descent * font_size
+            high = low + dd * font_size
+            low, high = min(low, high), max(low, high)
+            return _Run(font.name, high - low, upright, True, height - high, height - low)
+        # Rotated text (layout drops it) or a rotated page: the loose box will do.
+        return _Run(font.name, font_size * max(abs(db), abs(dd)), upright, False)
+
+    def _font(self, handle: Any) -> _Font:
+        key = _address(handle)
+        font = self.fonts.get(key)
+        if font is not None:
+            return font
+        name = ""
+        descent = 0.0
+        if key:
+            buf = self._name_buf
+            length = pdfium_c.FPDFFont_GetBaseFontName(handle, buf, len(buf))
+            if length > len(buf):
+                buf = ctypes.create_string_buffer(length)
+                pdfium_c.FPDFFont_GetBaseFontName(handle, buf, length)
+            name = buf.value.decode("latin-1")
+            std = None
+            if not pdfium_c.FPDFFont_GetIsEmbedded(handle):
+                std = _std14_descent(name)
+            if std is not None:
+                descent = std / 1000
+            else:
+                value = self._float
+                if pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), value):
+                    descent = float(value.value) / 1000
+        font = _Font(name, descent)
+        self.fonts[key] = font
+        return font
+
+    # ------------------------------------------------------------------ links
+
+    def _annots(self, page: Any, ctm: Matrix, height: float) -> list[Annot]:
+        """Given a page, return its URI link annotations in top-left coordinates."""
+        found: list[Annot] = []
+        total = min(pdfium_c.FPDFPage_GetAnnotCount(page), MAX_ANNOTS_PER_PAGE)
+        rect = pdfium_c.FS_RECTF()
+        for index in range(total):
+            annot = pdfium_c.FPDFPage_GetAnnot(page, index)
+            if not annot:
+                continue
+            try:
+                if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_LINK:
+                    continue
+                link = pdfium_c.FPDFAnnot_GetLink(annot)
+                if not link:
+                    continue
+                action = pdfium_c.FPDFLink_GetAction(link)
+                if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+                    continue
+                uri = _decode_uri(self._uri_bytes(action))
+                if uri is None or not pdfium_c.FPDFAnnot_GetRect(annot, rect):
+                    continue
+                px0, py0 = _apply(ctm, rect.left, rect.bottom)
+                px1, py1 = _apply(ctm, rect.right, rect.top)
+                found.append(
+                    Annot(
+                        uri=uri,
+                        x0=min(px0, px1),
+                        top=height - max(py0, py1),
+                        x1=max(px0, px1),
+                        bottom=height - min(py0, py1),
+                    )
+                )
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annot)
+        return found
+
+    def _uri_bytes(self, action: Any) -> bytes:
+        size = pdfium_c.FPDFAction_GetURIPath(self.doc, action, None, 0)
+        if size <= 0:
+            return b""
+        buf = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFAction_GetURIPath(self.doc, action, buf, size)
+        return buf.raw[: size - 1]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _page_text(textpage: Any, count: int) -> str | list[str]:
+    """Given a text page, return its text with one item per char index."""
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = _get_text(_address(textpage), 0, count, buffer)
+    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == count and _SURROGATE.search(text) is None:
+        return text
+    # PDFium left out non-printing chars (NULs, some controls) or wrote surrogate pairs:
+    # ask char by char.
+    tp = _address(textpage)
+    out: list[str] = []
+    for index in range(count):
+        code = _get_unicode(tp, index)
+        out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
+    return out
+
+
+def _count_images(page: Any) -> int:
+    """Given a page, return how many images it draws (inside forms too)."""
+    images = 0
+    stack: list[tuple[Any, Callable[..., Any], int]] = []
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    stack.append((page, pdfium_c.FPDFPage_GetObject, count))
+    seen = 0
+    while stack:
+        parent, getter, total = stack.pop()
+        for index in range(total):
+            obj = getter(parent, index)
+            seen += 1
+            if not obj or seen > 1_000_000:
+                continue
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                stack.append(
+                    (obj, pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFFormObj_CountObjects(obj))
+                )
+    return images
+
+
+# --------------------------------------------------------------------------- text strings
+
+
+def _clean_text(text: str) -> str | None:
+    text = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
+    text = " ".join(text.split())
+    return text or None
+
+
+_PDFDOC_BYTES: dict[str, int] | None = None
+
+
+def _undo_pdfdoc(text: str) -> str:
+    """Given a string PDFium decoded as PDFDocEncoding, return it re-read as UTF-8 when its
+    bytes are UTF-8 (not in the standard, but common; pdf.py reads such strings so)."""
+    global _PDFDOC_BYTES
+    if text.isascii():
+        return text
+    if _PDFDOC_BYTES is None:
+        from pdfminer.utils import PDFDocEncoding
+
+        _PDFDOC_BYTES = {}
+        for code, ch in enumerate(PDFDocEncoding):
+            _PDFDOC_BYTES.setdefault(ch, code)
+    raw = bytearray()
+    for ch in text:
+        code = _PDFDOC_BYTES.get(ch)
+        if code is None:
+            return text  # not a PDFDocEncoding string: PDFium read UTF-16
+        raw.append(code)
+    try:
+        return bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
+def _decode_uri(value: bytes) -> str | None:
+    if value.startswith((b"\xfe\xff", b"\xff\xfe")):
+        codec = "utf-16-be" if value.startswith(b"\xfe\xff") else "utf-16-le"
+        try:
+            decoded: str | None = _clean_text(value[2:].decode(codec))
+        except UnicodeDecodeError:
+            decoded = None
+        text = decoded or ""
+    else:
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+    text = text.strip().strip("\x00").strip()
+    return text or None
+
+
+def _utf16_call(call: Callable[[Any, int], int]) -> str:
+    """Given a PDFium getter that fills a UTF-16LE buffer (size in bytes), return the text."""
+    size = int(call(None, 0))
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    call(buf, size)
+    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def _read_outline(
+    pdf: pdfium.PdfDocument, total: int, warnings: list[Warning]
+) -> list[OutlineItem]:
+    """Given a document, return its bookmarks in order; never raises."""
+    doc = pdf.raw
+    items: list[OutlineItem] = []
+    try:
+        visited: set[int] = set()
+        looped = False
+        stack: list[tuple[Any, int]] = [(pdfium_c.FPDFBookmark_GetFirstChild(doc, None), 1)]
+        while stack:
+            node, level = stack.pop()
+            while node:
+                key = _address(node)
+                if key in visited:
+                    looped = True
+                    break
+                visited.add(key)
+                current = node
+                raw_title = _utf16_call(
+                    lambda buf, size, n=current: pdfium_c.FPDFBookmark_GetTitle(n, buf, size)
+                )
+                title = _clean_text(_undo_pdfdoc(raw_title))
+                if title is not None:
+                    items.append(OutlineItem(title=title, level=level, page=_dest_page(doc, node, total)))
+                    if len(items) >= MAX_OUTLINE_ITEMS:
+                        warnings.append(
+                            Warning(
+                                "outline-unreadable",
+                                f"the outline has more than {MAX_OUTLINE_ITEMS} bookmarks; "
+                                "the rest are skipped",
+                            )
+                        )
+                        return items
+                child = pdfium_c.FPDFBookmark_GetFirstChild(doc, node)
+                following = pdfium_c.FPDFBookmark_GetNextSibling(doc, node)
+                if child:
+                    stack.append((following, level))
+                    node, level = child, level + 1
+                else:
+                    node = following
+        if looped:
+            warnings.append(
+                Warning("outline-unreadable", "the outline loops; bookmarks seen twice skipped")
+            )
+    except Exception as exc:
+        warnings.append(
+            Warning("outline-unreadable", f"the outline is unreadable ({type(exc).__name__})")
+        )
+    return items
+
+
+def _dest_page(doc: Any, bookmark: Any, total: int) -> int | None:
+    """Given a bookmark, return the 1-based page its /Dest or GoTo action points to."""
+    dest = pdfium_c.FPDFBookmark_GetDest(doc, bookmark)
+    if not dest:
+        action = pdfium_c.FPDFBookmark_GetAction(bookmark)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_GOTO:
+            return None
+        dest = pdfium_c.FPDFAction_GetDest(doc, action)
+        if not dest:
+            return None
+    index = pdfium_c.FPDFDest_GetDestPageIndex(doc, dest)
+    if 0 <= index < total:
+        return int(index) + 1
+    return None
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _read_metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
+    """Given a document, return Title/Author/Subject/Producer/Creator as text; never raises."""
+    metadata: dict[str, str] = {}
+    doc = pdf.raw
+    for key in METADATA_KEYS:
+        try:
+            tag = key.encode("ascii")
+            raw = _utf16_call(
+                lambda buf, size, t=tag: pdfium_c.FPDF_GetMetaText(doc, t, buf, size)
+            )
+        except Exception:
+            continue
+        text = _clean_text(_undo_pdfdoc(raw))
+        if text is not None:
+            metadata[key] = text
+    return metadata

@@ -43,6 +43,7 @@ format: $(STAMP)
 
 fixtures: $(STAMP)
 	$(PY) tests/fixtures/generate.py
+	$(PY) tests/fixtures/verify.py
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -114,7 +114,7 @@ def clean_line(line: Line) -> Line:
 
 def running_key(text: str) -> str:
     """Given a line, return the form compared across pages: no spaces, digits masked."""
-    return _DIGITS.sub("#", _SPACES.sub("", text))
+    return str(_DIGITS.sub("#", _SPACES.sub("", text)))
 
 
 def is_page_number(text: str) -> bool:

@@ -236,7 +236,9 @@ def anchored_links(lines: Sequence[Line]) -> list[Link]:
         for anchor in line.links:
             text = clean_text(anchor.text or "")
             last = links[-1] if links else None
-            continues = wrapped_from is not None and any(a.uri == anchor.uri for a in wrapped_from.links)
+            continues = wrapped_from is not None and anchor.uri in {
+                a.uri for a in wrapped_from.links
+            }
             if last is not None and last.uri == anchor.uri and continues:
                 links[-1] = replace(last, text=join_pair(last.text or "", text))
                 wrapped_from = None

@@ -160,6 +160,26 @@ def _dedupe(chars: Sequence[Char]) -> list[Char]:
     return kept
 
 
+def _drop_overprinted_spaces(chars: Sequence[Char]) -> list[Char]:
+    """Given one line's chars, drop space glyphs drawn over another glyph.
+
+    Some exporters (LibreOffice on hyperlinked list items) print a space on top of a
+    line's first or last letter; sorted by left edge it would split a word ("htm l").
+    """
+    solid = [char for char in chars if not _is_space(char)]
+    kept: list[Char] = []
+    for char in chars:
+        if _is_space(char):
+            width = max(char.x1 - char.x0, 1e-6)
+            covered = max(
+                (min(char.x1, other.x1) - max(char.x0, other.x0) for other in solid), default=0.0
+            )
+            if covered > 0.5 * width:
+                continue
+        kept.append(char)
+    return kept
+
+
 def _gap_em(left: Char, right: Char) -> float:
     return (right.x0 - left.x1) / ((_em(left) + _em(right)) / 2)
 
@@ -245,7 +265,9 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     clusters.sort(key=lambda cl: (cl.cy, min(c.x0 for c in cl.chars)))
     lines: list[list[Char]] = []
     for cluster in clusters:
-        ordered = _dedupe(sorted(cluster.chars, key=lambda c: (c.x0, c.x1, c.top)))
+        ordered = _dedupe(
+            _drop_overprinted_spaces(sorted(cluster.chars, key=lambda c: (c.x0, c.x1, c.top)))
+        )
         if any(not _is_space(c) for c in ordered):
             lines.append(ordered)
     return lines
@@ -366,7 +388,9 @@ def attach_links(
                     per_line.setdefault(index, []).append(char)
         found = False
         for index, line_chars in per_line.items():
-            ordered = _dedupe(sorted(line_chars, key=lambda c: (c.x0, c.x1, c.top)))
+            ordered = _dedupe(
+                _drop_overprinted_spaces(sorted(line_chars, key=lambda c: (c.x0, c.x1, c.top)))
+            )
             text = join_chars(ordered)
             if text:
                 placed.setdefault(index, []).append((ordered[0].x0, LinkAnchor(annot.uri, text)))

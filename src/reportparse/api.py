@@ -138,9 +138,14 @@ def check_text_layer(document: Document) -> None:
         return
     textless = [page.number for page in document.pages if page.char_count == 0]
     if len(textless) == len(document.pages):
+        if any(page.image_count for page in document.pages):
+            what = "the PDF looks scanned (pages are images)"
+        else:
+            # Nothing drawn as characters: blank pages, or text drawn as outlines.
+            what = "the pages hold neither characters nor images (text drawn as shapes?)"
         raise ScannedPDFError(
-            f"no text layer on pages {page_ranges(textless)}: the PDF looks scanned "
-            "(pages are images); run OCR on it first (for example with ocrmypdf)",
+            f"no text layer on pages {page_ranges(textless)}: {what}; "
+            "run OCR on it first (for example with ocrmypdf)",
             path=document.path,
         )
     for page in document.pages:
@@ -158,6 +163,14 @@ def diagnose_no_entries(document: Document, profile: Profile) -> str:
     """Given a cleaned document without entries, return what markers were missing."""
     texts = [line.text for line in document.lines() if line.kind == "text"]
     if not texts:
+        if document.running:
+            # Every line repeated on several pages and was dropped as a header/footer.
+            shown = ", ".join(repr(text) for text in document.running[:3])
+            return (
+                "no entries found: the only text repeats on every page and was taken for "
+                f"running headers/footers ({shown}). Is this a newsletter issue? "
+                "Run `reportparse text FILE --raw` to see the text as read"
+            )
         return "no entries found: the selected pages hold no text"
     numbered = sum(1 for text in texts if segment.NUMBERED.match(text))
     missing = [

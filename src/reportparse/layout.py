@@ -161,18 +161,24 @@ def _dedupe(chars: Sequence[Char]) -> list[Char]:
 
 
 def _drop_overprinted_spaces(chars: Sequence[Char]) -> list[Char]:
-    """Given one line's chars, drop space glyphs drawn over another glyph.
+    """Given one line's chars sorted left to right, drop space glyphs drawn over a letter.
 
     Some exporters (LibreOffice on hyperlinked list items) print a space on top of a
     line's first or last letter; sorted by left edge it would split a word ("htm l").
+    Only the nearest glyphs on either side can lie under a space, so the check is local.
     """
-    solid = [char for char in chars if not _is_space(char)]
     kept: list[Char] = []
-    for char in chars:
+    for index, char in enumerate(chars):
         if _is_space(char):
             width = max(char.x1 - char.x0, 1e-6)
+            nearby = chars[max(index - 2, 0) : index] + chars[index + 1 : index + 3]
             covered = max(
-                (min(char.x1, other.x1) - max(char.x0, other.x0) for other in solid), default=0.0
+                (
+                    min(char.x1, other.x1) - max(char.x0, other.x0)
+                    for other in nearby
+                    if not _is_space(other)
+                ),
+                default=0.0,
             )
             if covered > 0.5 * width:
                 continue

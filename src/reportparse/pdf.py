@@ -14,6 +14,10 @@ pdfminer's own walkers recurse and hostile files loop.
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import shutil
+import subprocess
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +56,8 @@ MAX_ANNOTS_PER_PAGE = 5_000
 MAX_FALLBACK_OBJECTS = 200_000  # objects scanned for pages when the page tree is missing
 _INHERITABLE = ("Resources", "MediaBox", "CropBox", "Rotate")
 _CHUNK = 1 << 20
+REPAIR_TIMEOUT = 60.0  # seconds Ghostscript may take to repair a damaged file
+MAX_REPAIRED_BYTES = 256 << 20
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -74,7 +80,9 @@ def read_pdf(
 
     ``pages`` are 1-based page numbers (None: all); numbers past the end are skipped with
     a "page-out-of-range" warning. Raises EncryptedPDFError, DamagedPDFError or
-    LimitExceededError (all ReportParseError) with one-line, actionable messages.
+    LimitExceededError (all ReportParseError) with one-line, actionable messages. A file
+    pdfminer cannot read is retried once through Ghostscript when it is installed (see
+    :func:`repair_with_ghostscript`), with a "repaired" warning.
     """
     where = str(path)
     try:
@@ -82,33 +90,59 @@ def read_pdf(
     except OSError as exc:
         raise NotReadableError(f"cannot read the file: {exc.strerror}", path=where) from exc
     with path.open("rb") as stream:
-        pdf = _open(stream, where, password)
-        doc = pdf.doc
-        page_objects = _page_objects(doc, where, limits)
-        warnings: list[Warning] = []
-        total = len(page_objects)
-        wanted = _wanted_pages(pages, total, warnings)
-        rsrcmgr = pdf.rsrcmgr
-        out_pages: list[Page] = []
-        failures = 0
-        first_failure: ReportParseError | None = None
-        for number in wanted:
-            try:
-                page = _read_page(rsrcmgr, page_objects[number - 1], number, limits, warnings)
-            except LimitExceededError as exc:
-                exc.path = where
+        try:
+            return _read_stream(stream, where, digest, pages, password, limits)
+        except DamagedPDFError as damaged:
+            # pdfplumber's repair route: let Ghostscript rewrite the file, if installed.
+            repaired = repair_with_ghostscript(path, password)
+            if repaired is None:
                 raise
-            except ReportParseError as exc:
-                failures += 1
-                first_failure = first_failure or exc
-                warnings.append(Warning("page-unreadable", exc.message, number))
-                page = Page(number=number, lines=[])
-            out_pages.append(page)
-        if wanted and failures == len(wanted) and first_failure is not None:
-            first_failure.path = where
-            raise first_failure
-        outline = _read_outline(doc, page_objects, warnings)
-        metadata = _read_metadata(doc)
+            try:
+                document = _read_stream(io.BytesIO(repaired), where, digest, pages, None, limits)
+            except DamagedPDFError:
+                raise damaged from None
+            reason = damaged.message.removeprefix("the PDF is damaged: ").split("; try ")[0]
+    document.warnings.insert(
+        0, Warning("repaired", f"read a copy Ghostscript repaired; the file is damaged ({reason})")
+    )
+    return document
+
+
+def _read_stream(
+    stream: BinaryIO,
+    where: str,
+    digest: str,
+    pages: list[int] | None,
+    password: str | None,
+    limits: Limits,
+) -> Document:
+    pdf = _open(stream, where, password)
+    doc = pdf.doc
+    page_objects = _page_objects(doc, where, limits)
+    warnings: list[Warning] = []
+    total = len(page_objects)
+    wanted = _wanted_pages(pages, total, warnings)
+    rsrcmgr = pdf.rsrcmgr
+    out_pages: list[Page] = []
+    failures = 0
+    first_failure: ReportParseError | None = None
+    for number in wanted:
+        try:
+            page = _read_page(rsrcmgr, page_objects[number - 1], number, limits, warnings)
+        except LimitExceededError as exc:
+            exc.path = where
+            raise
+        except ReportParseError as exc:
+            failures += 1
+            first_failure = first_failure or exc
+            warnings.append(Warning("page-unreadable", exc.message, number))
+            page = Page(number=number, lines=[])
+        out_pages.append(page)
+    if wanted and failures == len(wanted) and first_failure is not None:
+        first_failure.path = where
+        raise first_failure
+    outline = _read_outline(doc, page_objects, warnings)
+    metadata = _read_metadata(doc)
     return Document(
         path=where,
         sha256=digest,
@@ -119,6 +153,46 @@ def read_pdf(
         metadata=metadata,
         warnings=warnings,
     )
+
+
+def ghostscript() -> str | None:
+    """Return the Ghostscript program to repair damaged PDFs with, or None.
+
+    ``REPORTPARSE_GHOSTSCRIPT`` names it (``off`` disables repairs); else ``gs`` on PATH.
+    """
+    chosen = os.environ.get("REPORTPARSE_GHOSTSCRIPT")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "no") else chosen
+    return shutil.which("gs")
+
+
+def repair_with_ghostscript(path: Path, password: str | None) -> bytes | None:
+    """Given a damaged PDF, return a copy Ghostscript rewrote, or None if that failed.
+
+    The same route as pdfplumber's ``repair=True`` (``gs -sDEVICE=pdfwrite``), but with
+    -dSAFER, a time limit and a size cap, since the input is hostile.
+    """
+    program = ghostscript()
+    if program is None:
+        return None
+    args = [program, "-q", "-dSAFER", "-sstdout=%stderr", "-o", "-", "-sDEVICE=pdfwrite"]
+    if password:
+        args.append(f"-sPDFPassword={password}")
+    args.append(str(path.absolute()))
+    try:
+        done = subprocess.run(
+            args,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=REPAIR_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    size_cap = max(MAX_REPAIRED_BYTES, 20 * path.stat().st_size)
+    if done.returncode or not done.stdout.startswith(b"%PDF-") or len(done.stdout) > size_cap:
+        return None
+    return done.stdout
 
 
 def _sha256(path: Path) -> str:

@@ -70,11 +70,15 @@ def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
     integers (addresses) instead.
     """
     address = ctypes.cast(func, ctypes.c_void_p).value
+    assert address, "pypdfium2 function without an address"
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
 _get_text_object = _proto(pdfium_c.FPDFText_GetTextObject, _VP, _VP, _INT)
 _get_loose_box = _proto(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VP, _INT, _VP)
+_get_matrix = _proto(pdfium_c.FPDFText_GetMatrix, _INT, _VP, _INT, _VP)
+_get_font_size = _proto(pdfium_c.FPDFTextObj_GetFontSize, _INT, _VP, _VP)
+_get_font = _proto(pdfium_c.FPDFTextObj_GetFont, _VP, _VP)
 _get_unicode = _proto(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VP, _INT)
 _get_text = _proto(pdfium_c.FPDFText_GetText, _INT, _VP, _INT, _INT, _VP)
 
@@ -110,8 +114,7 @@ def read_pdf(
         total = len(pdf)
         if total > limits.max_pages:
             raise LimitExceededError(
-                f"the PDF has more than {limits.max_pages} pages; "
-                "raise the limit with --max-pages",
+                f"the PDF has more than {limits.max_pages} pages; raise the limit with --max-pages",
                 path=where,
             )
         if total < 1:
@@ -141,8 +144,13 @@ def read_pdf(
         if wanted and failures == len(wanted) and first_failure is not None:
             first_failure.path = where
             raise first_failure
-        outline = _read_outline(pdf, total, warnings)
-        metadata = _read_metadata(pdf)
+        outline = _read_outline(
+            pdf,
+            total,
+            warnings,
+            lambda found: _outline_via_pdfminer(path, password, limits, found),
+        )
+        metadata = _read_metadata(pdf, lambda: _metadata_via_pdfminer(path, password))
     finally:
         pdf.close()
     return Document(
@@ -193,8 +201,7 @@ def _open(path: Path, where: str, password: str | None) -> pdfium.PdfDocument:
         if code == pdfium_c.FPDF_ERR_PASSWORD:
             if password:
                 raise EncryptedPDFError(
-                    "wrong password: the PDF does not open with the one given; "
-                    "check --password",
+                    "wrong password: the PDF does not open with the one given; check --password",
                     path=where,
                 ) from None
             raise EncryptedPDFError(
@@ -210,14 +217,12 @@ def _open(path: Path, where: str, password: str | None) -> pdfium.PdfDocument:
             raise NotReadableError("cannot read the file", path=where) from None
         reason = pdfium_c.FPDF_ERR_FORMAT if code is None else code
         raise DamagedPDFError(
-            f"the PDF is damaged: opening the file failed: {_error_text(reason)}; "
-            f"{_REPAIR_HINT}",
+            f"the PDF is damaged: opening the file failed: {_error_text(reason)}; {_REPAIR_HINT}",
             path=where,
         ) from None
     except (OSError, ValueError) as exc:
         raise DamagedPDFError(
-            f"the PDF is damaged: opening the file failed: {type(exc).__name__}; "
-            f"{_REPAIR_HINT}",
+            f"the PDF is damaged: opening the file failed: {type(exc).__name__}; {_REPAIR_HINT}",
             path=where,
         ) from None
 
@@ -265,7 +270,7 @@ class _Font:
 class _Run:
     """What the chars of one text object share: font, size and vertical extent."""
 
-    __slots__ = ("fontname", "simple", "size", "top", "bottom", "upright")
+    __slots__ = ("bottom", "fontname", "simple", "size", "top", "upright")
 
     def __init__(
         self,
@@ -286,20 +291,51 @@ class _Run:
         self.bottom = bottom
 
 
-_STD14_DESCENT: dict[str, float] | None = None
-
-
-def _std14_descent(name: str) -> float | None:
-    """Given a base font name, return pdfminer's AFM descent (1/1000 em) for a standard-14
-    font, or None."""
-    global _STD14_DESCENT
-    if _STD14_DESCENT is None:
-        from pdfminer.fontmetrics import FONT_METRICS
-
-        _STD14_DESCENT = {
-            key: float(value[0].get("Descent", 0)) for key, value in FONT_METRICS.items()
-        }
-    return _STD14_DESCENT.get(name)
+# pdfminer's descent (1/1000 em) for the standard-14 fonts and their Windows aliases,
+# from its AFM metrics (pdfminer.fontmetrics), which it uses instead of a descriptor.
+_STD14_DESCENT: dict[str, float] = {
+    **dict.fromkeys(
+        (
+            "Courier",
+            "Courier-Bold",
+            "Courier-BoldOblique",
+            "Courier-Oblique",
+            "CourierNew",
+            "CourierNew,Italic",
+            "CourierNew,Bold",
+            "CourierNew,BoldItalic",
+        ),
+        -194.0,
+    ),
+    **dict.fromkeys(
+        (
+            "Helvetica",
+            "Helvetica-Bold",
+            "Helvetica-BoldOblique",
+            "Helvetica-Oblique",
+            "Arial",
+            "Arial,Italic",
+            "Arial,Bold",
+            "Arial,BoldItalic",
+        ),
+        -207.0,
+    ),
+    **dict.fromkeys(
+        (
+            "Times-Roman",
+            "Times-Bold",
+            "Times-BoldItalic",
+            "Times-Italic",
+            "TimesNewRoman",
+            "TimesNewRoman,Italic",
+            "TimesNewRoman,Bold",
+            "TimesNewRoman,BoldItalic",
+        ),
+        -217.0,
+    ),
+    "Symbol": 0.0,
+    "ZapfDingbats": 0.0,
+}
 
 
 class _PageReader:
@@ -347,9 +383,7 @@ class _PageReader:
                 annots = self._annots(page, ctm, height)
             except Exception:
                 annots = []
-                warnings.append(
-                    Warning("annots-unreadable", "link annotations unreadable", number)
-                )
+                warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
         finally:
             pdfium_c.FPDF_ClosePage(page)
         lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
@@ -393,6 +427,9 @@ class _PageReader:
         append = chars.append
         last_obj = 0
         fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
+        run_simple = True
+        last_left = last_right = float("nan")
+        last_piece_obj = 0
         for index in range(count):
             obj = get_object(tp, index)
             if not obj:  # a space or line break PDFium generated: layout decides spacing
@@ -403,14 +440,27 @@ class _PageReader:
                 if run is None:
                     run = runs[obj] = self._run(textpage, index, obj, ctm, height)
                 fontname, size, upright = run.fontname, run.size, run.upright
-                simple, top, bottom = run.simple and plain, run.top, run.bottom
+                run_simple, top, bottom = run.simple, run.top, run.bottom
+                simple = run_simple and plain
             get_box(tp, index, rect_ref)
+            left, right = rect.left, rect.right
+            if left == last_left and right == last_right and obj == last_piece_obj:
+                # One glyph PDFium split into several chars (a ligature "fi" or a
+                # multi-char ToUnicode entry): pdfminer keeps it as one char.
+                prev = chars[-1]
+                chars[-1] = Char(
+                    prev.text + text[index], prev.x0, prev.top, prev.x1, prev.bottom,
+                    fontname, size, upright,
+                )  # fmt: skip
+                continue
+            last_left, last_right, last_piece_obj = left, right, obj
             if simple:
-                append(Char(text[index], rect.left + ce, top, rect.right + ce, bottom,
-                            fontname, size, upright))
+                append(
+                    Char(text[index], left + ce, top, right + ce, bottom, fontname, size, upright)
+                )
             else:
                 x0, x1 = self._device_x(ctm, rect)
-                y0, y1 = (top, bottom) if run.simple else self._device_y(ctm, rect, height)
+                y0, y1 = (top, bottom) if run_simple else self._device_y(ctm, rect, height)
                 append(Char(text[index], x0, y0, x1, y1, fontname, size, upright))
         limit = self.limits.max_chars_per_page
         if len(chars) > limit:
@@ -436,9 +486,8 @@ class _PageReader:
 
     def _run(self, textpage: Any, index: int, obj: int, ctm: Matrix, height: float) -> _Run:
         """Given a char's text object, return what its chars share (pdfminer's view)."""
-        handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
         matrix = self._matrix
-        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+        _get_matrix(_address(textpage), index, ctypes.addressof(matrix))
         # Text space -> device space: the char's matrix (text matrix x CTM, with horizontal
         # scaling and rise folded in) followed by pdfminer's page transformation.
         a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
@@ -447,10 +496,10 @@ class _PageReader:
         dc, dd = c * ca + d * cc, c * cb + d * cd
         _, oy = _apply(ctm, matrix.e, matrix.f)
         size_value = self._float
-        if not pdfium_c.FPDFTextObj_GetFontSize(handle, size_value):
+        if not _get_font_size(obj, ctypes.addressof(size_value)):
             size_value.value = 1.0
         font_size = float(size_value.value)
-        font = self._font(pdfium_c.FPDFTextObj_GetFont(handle))
+        font = self._font(_get_font(obj) or 0)
         upright = da * dd > 0 and db * dc <= 0
         if db == 0:
             # pdfminer: box (0, descent*size) .. (adv, descent*size + size) through the
@@ -462,11 +511,12 @@ class _PageReader:
         # Rotated text (layout drops it) or a rotated page: the loose box will do.
         return _Run(font.name, font_size * max(abs(db), abs(dd)), upright, False)
 
-    def _font(self, handle: Any) -> _Font:
-        key = _address(handle)
+    def _font(self, key: int) -> _Font:
+        """Given a font's address, return its name and pdfminer's descent."""
         font = self.fonts.get(key)
         if font is not None:
             return font
+        handle = ctypes.cast(key, pdfium_c.FPDF_FONT)
         name = ""
         descent = 0.0
         if key:
@@ -478,7 +528,7 @@ class _PageReader:
             name = buf.value.decode("latin-1")
             std = None
             if not pdfium_c.FPDFFont_GetIsEmbedded(handle):
-                std = _std14_descent(name)
+                std = _STD14_DESCENT.get(name)
             if std is not None:
                 descent = std / 1000
             else:
@@ -592,28 +642,30 @@ def _clean_text(text: str) -> str | None:
 _PDFDOC_BYTES: dict[str, int] | None = None
 
 
-def _undo_pdfdoc(text: str) -> str:
+def _redecode(text: str) -> tuple[str, bool]:
     """Given a string PDFium decoded as PDFDocEncoding, return it re-read as UTF-8 when its
-    bytes are UTF-8 (not in the standard, but common; pdf.py reads such strings so)."""
+    bytes are UTF-8 (not in the standard, but common; pdf.py reads such strings so), and
+    whether it may be UTF-8 PDFium could not give back (it drops bytes undefined in
+    PDFDocEncoding): then only pdfminer's reading matches pdf.py's."""
     global _PDFDOC_BYTES
-    if text.isascii():
-        return text
+    if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
+        return text, False  # no UTF-8 lead byte (0xC2-0xF4) read as PDFDocEncoding
     if _PDFDOC_BYTES is None:
         from pdfminer.utils import PDFDocEncoding
 
         _PDFDOC_BYTES = {}
-        for code, ch in enumerate(PDFDocEncoding):
-            _PDFDOC_BYTES.setdefault(ch, code)
+        for byte, ch in enumerate(PDFDocEncoding):
+            _PDFDOC_BYTES.setdefault(ch, byte)
     raw = bytearray()
     for ch in text:
         code = _PDFDOC_BYTES.get(ch)
         if code is None:
-            return text  # not a PDFDocEncoding string: PDFium read UTF-16
+            return text, False  # not a PDFDocEncoding string: PDFium read UTF-16
         raw.append(code)
     try:
-        return bytes(raw).decode("utf-8")
+        return bytes(raw).decode("utf-8"), False
     except UnicodeDecodeError:
-        return text
+        return text, True
 
 
 def _decode_uri(value: bytes) -> str | None:
@@ -633,25 +685,38 @@ def _decode_uri(value: bytes) -> str | None:
     return text or None
 
 
-def _utf16_call(call: Callable[[Any, int], int]) -> str:
-    """Given a PDFium getter that fills a UTF-16LE buffer (size in bytes), return the text."""
-    size = int(call(None, 0))
+def _utf16_call(getter: Callable[..., int], *args: Any) -> str:
+    """Given a PDFium getter ``getter(*args, buffer, size)`` that fills a UTF-16LE buffer
+    and returns the size in bytes it needs, return the text."""
+    size = int(getter(*args, None, 0))
     if size <= 2:
         return ""
     buf = ctypes.create_string_buffer(size)
-    call(buf, size)
+    getter(*args, buf, size)
     return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
 
 
 # --------------------------------------------------------------------------- outline
 
 
+class _LossyTitle(Exception):
+    """A bookmark title PDFium decoded with bytes lost (UTF-8 without a byte-order mark)."""
+
+
 def _read_outline(
-    pdf: pdfium.PdfDocument, total: int, warnings: list[Warning]
+    pdf: pdfium.PdfDocument,
+    total: int,
+    warnings: list[Warning],
+    reread: Callable[[list[Warning]], list[OutlineItem] | None],
 ) -> list[OutlineItem]:
-    """Given a document, return its bookmarks in order; never raises."""
+    """Given a document, return its bookmarks in order; never raises.
+
+    ``reread`` reads the outline with pdfminer instead, for the rare title PDFium cannot
+    decode without loss (returns None when that fails too).
+    """
     doc = pdf.raw
     items: list[OutlineItem] = []
+    mark = len(warnings)
     try:
         visited: set[int] = set()
         looped = False
@@ -664,13 +729,14 @@ def _read_outline(
                     looped = True
                     break
                 visited.add(key)
-                current = node
-                raw_title = _utf16_call(
-                    lambda buf, size, n=current: pdfium_c.FPDFBookmark_GetTitle(n, buf, size)
-                )
-                title = _clean_text(_undo_pdfdoc(raw_title))
+                raw_title, lossy = _redecode(_utf16_call(pdfium_c.FPDFBookmark_GetTitle, node))
+                if lossy:
+                    raise _LossyTitle
+                title = _clean_text(raw_title)
                 if title is not None:
-                    items.append(OutlineItem(title=title, level=level, page=_dest_page(doc, node, total)))
+                    items.append(
+                        OutlineItem(title=title, level=level, page=_dest_page(doc, node, total))
+                    )
                     if len(items) >= MAX_OUTLINE_ITEMS:
                         warnings.append(
                             Warning(
@@ -691,11 +757,34 @@ def _read_outline(
             warnings.append(
                 Warning("outline-unreadable", "the outline loops; bookmarks seen twice skipped")
             )
+    except _LossyTitle:
+        others: list[Warning] = []
+        again = reread(others)
+        if again is not None:
+            del warnings[mark:]
+            warnings.extend(others)
+            return again
+        items = []
     except Exception as exc:
         warnings.append(
             Warning("outline-unreadable", f"the outline is unreadable ({type(exc).__name__})")
         )
     return items
+
+
+def _outline_via_pdfminer(
+    path: Path, password: str | None, limits: Limits, warnings: list[Warning]
+) -> list[OutlineItem] | None:
+    """Given a PDF, return its outline as pdf.py reads it, or None if that fails."""
+    try:
+        from . import pdf as pdfminer_reader
+
+        with path.open("rb") as stream:
+            opened = pdfminer_reader._open(stream, str(path), password)
+            page_objects = pdfminer_reader._page_objects(opened.doc, str(path), limits)
+            return pdfminer_reader._read_outline(opened.doc, page_objects, warnings)
+    except Exception:
+        return None
 
 
 def _dest_page(doc: Any, bookmark: Any, total: int) -> int | None:
@@ -717,19 +806,39 @@ def _dest_page(doc: Any, bookmark: Any, total: int) -> int | None:
 # --------------------------------------------------------------------------- metadata
 
 
-def _read_metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
-    """Given a document, return Title/Author/Subject/Producer/Creator as text; never raises."""
+def _read_metadata(
+    pdf: pdfium.PdfDocument, reread: Callable[[], dict[str, str] | None]
+) -> dict[str, str]:
+    """Given a document, return Title/Author/Subject/Producer/Creator as text; never raises.
+
+    ``reread`` reads them with pdfminer instead, for a value PDFium cannot decode without
+    loss (UTF-8 without a byte-order mark); it returns None when that fails too.
+    """
     metadata: dict[str, str] = {}
     doc = pdf.raw
     for key in METADATA_KEYS:
         try:
-            tag = key.encode("ascii")
-            raw = _utf16_call(
-                lambda buf, size, t=tag: pdfium_c.FPDF_GetMetaText(doc, t, buf, size)
-            )
+            raw = _utf16_call(pdfium_c.FPDF_GetMetaText, doc, key.encode("ascii"))
         except Exception:
             continue
-        text = _clean_text(_undo_pdfdoc(raw))
+        value, lossy = _redecode(raw)
+        if lossy:
+            again = reread()
+            if again is not None:
+                return again
+        text = _clean_text(value)
         if text is not None:
             metadata[key] = text
     return metadata
+
+
+def _metadata_via_pdfminer(path: Path, password: str | None) -> dict[str, str] | None:
+    """Given a PDF, return its metadata as pdf.py reads it, or None if that fails."""
+    try:
+        from . import pdf as pdfminer_reader
+
+        with path.open("rb") as stream:
+            opened = pdfminer_reader._open(stream, str(path), password)
+            return pdfminer_reader._read_metadata(opened.doc)
+    except Exception:
+        return None

@@ -1,0 +1,404 @@
+"""Benchmark: ``reportparse extract`` against a bare pdfplumber read, and the two engines.
+
+    .venv/bin/python bench/run.py                  # what `make bench` runs
+    .venv/bin/python bench/run.py --quick          # fixtures only, no long issue/profile
+    .venv/bin/python bench/run.py --pages 300 --repeat 3
+
+Inputs: every ``tests/fixtures/pdf/*.pdf`` plus generated long issues (100 and 300 pages,
+``tests/fixtures/generate.py:build_long_issue``) in a temporary folder.
+
+Every measurement is its own process, so its peak RSS (``wait4`` rusage) is its own:
+
+* ``bare``  -- pdfplumber: open, ``extract_text()`` on every page, close each page;
+* ``plumber`` -- ``python -m reportparse extract FILE -o out.json`` (default engine);
+* ``pdfium``  -- the same with ``--engine pdfium``;
+* ``inproc``  -- one process timing, without start-up: each engine's char extraction
+  alone, each engine's whole read (extraction + layout) and the parse layers.
+
+Small files run ``--repeat`` times (best wall time, its RSS); long issues once. The table
+shows pages/s and peak RSS, ``ours/bare`` (whole-process time of our default extract over
+the bare read; target <= 1.15) and the engine speed-ups (target >= 10 for the engine).
+Then one extract of the longest issue per engine is profiled (cProfile) and the hotspots
+are printed. Results go to ``bench/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+RESULTS = ROOT / "bench" / "results"
+PY = sys.executable
+TARGET_OURS_OVER_BARE = 1.15
+TARGET_ENGINE_SPEEDUP = 10.0
+
+# --------------------------------------------------------------------------- children
+
+
+def child_bare(path: str) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+
+
+def _time(fn: Any, *args: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def _extract_plumber(path: Path) -> int:
+    """pdfminer char extraction only (pdf.py minus layout)."""
+    from reportparse import pdf
+    from reportparse.profile import DEFAULT_LIMITS
+
+    count = 0
+    with path.open("rb") as stream:
+        opened = pdf._open(stream, str(path), None)
+        for number, page in enumerate(
+            pdf._page_objects(opened.doc, str(path), DEFAULT_LIMITS), start=1
+        ):
+            layout = pdf._render(opened.rsrcmgr, page, number, DEFAULT_LIMITS)
+            count += len(pdf._collect(layout)[0])
+    return count
+
+
+def _extract_pdfium(path: Path) -> int:
+    """PDFium char extraction only (pdfium.py minus layout)."""
+    import pypdfium2.raw as pdfium_c
+
+    from reportparse import pdfium
+    from reportparse.profile import DEFAULT_LIMITS
+
+    count = 0
+    document = pdfium._open(path, str(path), None)
+    try:
+        reader = pdfium._PageReader(document, DEFAULT_LIMITS)
+        for index in range(len(document)):
+            page = pdfium_c.FPDF_LoadPage(document.raw, index)
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            box = reader._media_box(page)
+            ctm = pdfium._page_ctm(box, 0)
+            count += len(reader._chars(textpage, index + 1, ctm, box[3] - box[1]))
+            pdfium._count_images(page)
+            reader._annots(page, ctm, box[3] - box[1])
+            pdfium_c.FPDFText_ClosePage(textpage)
+            pdfium_c.FPDF_ClosePage(page)
+    finally:
+        document.close()
+    return count
+
+
+def child_inproc(path_text: str) -> None:
+    """Print in-process timings (seconds) of each stage, as JSON on stdout."""
+    from reportparse import api, pdf, pdfium
+    from reportparse.profile import DEFAULT_LIMITS, DEFAULT_PROFILE
+
+    path = Path(path_text)
+    out: dict[str, Any] = {}
+    out["extract_pdfium"], out["chars"] = _time(_extract_pdfium, path)
+    out["extract_plumber"], _ = _time(_extract_plumber, path)
+    out["read_pdfium"], document = _time(
+        lambda: pdfium.read_pdf(path, pages=None, password=None, limits=DEFAULT_LIMITS)
+    )
+    out["read_plumber"], _ = _time(
+        lambda: pdf.read_pdf(path, pages=None, password=None, limits=DEFAULT_LIMITS)
+    )
+    out["layers"], _ = _time(lambda: api.parse_document(document, profile=DEFAULT_PROFILE))
+    out["bare"], _ = _time(child_bare, path_text)
+    print(json.dumps(out))
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def run_measured(argv: list[str]) -> tuple[float, float, str]:
+    """Given a command, run it; return (wall seconds, peak RSS MiB, stdout)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {stderr[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, stdout  # ru_maxrss is KiB on Linux
+
+
+def commands(path: Path, output: Path) -> dict[str, list[str]]:
+    me = str(Path(__file__).resolve())
+    extract = [PY, "-m", "reportparse", "extract", str(path), "-o", str(output)]
+    return {
+        "bare": [PY, me, "--child", "bare", str(path)],
+        "plumber": extract,
+        "pdfium": [*extract, "--engine", "pdfium"],
+    }
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def measure(path: Path, repeat: int, workdir: Path) -> dict[str, Any]:
+    pages = page_count(path)
+    row: dict[str, Any] = {"file": path.name, "pages": pages, "runs": repeat}
+    output = workdir / f"{path.stem}.json"
+    for name, argv in commands(path, output).items():
+        best: tuple[float, float] | None = None
+        for _ in range(repeat):
+            wall, rss, _ = run_measured(argv)
+            if best is None or wall < best[0]:
+                best = (wall, rss)
+        assert best is not None
+        row[name] = {
+            "seconds": round(best[0], 3),
+            "pages_per_s": round(pages / best[0], 1),
+            "peak_rss_mib": round(best[1], 1),
+        }
+    _, _, stdout = run_measured([PY, str(Path(__file__).resolve()), "--child", "inproc", str(path)])
+    inproc = json.loads(stdout)
+    row["inproc"] = {k: round(v, 4) if isinstance(v, float) else v for k, v in inproc.items()}
+    row["ours_over_bare"] = round(row["plumber"]["seconds"] / row["bare"]["seconds"], 3)
+    row["pdfium_ours_over_bare"] = round(row["pdfium"]["seconds"] / row["bare"]["seconds"], 3)
+    row["speedup_process"] = round(row["plumber"]["seconds"] / row["pdfium"]["seconds"], 2)
+    row["speedup_read"] = round(inproc["read_plumber"] / inproc["read_pdfium"], 2)
+    row["speedup_extract"] = round(inproc["extract_plumber"] / inproc["extract_pdfium"], 2)
+    return row
+
+
+# --------------------------------------------------------------------------- profiling
+
+
+LAYER_FUNCS = {
+    "read (engine + layout)": ("api.py", "read"),
+    "  layout.page_lines": ("layout.py", "page_lines"),
+    "clean": ("clean.py", "clean_document"),
+    "segment": ("segment.py", "segment"),
+    "fields": ("fields.py", "build_issue"),
+}
+
+
+def profile(path: Path, engine: str, workdir: Path, top: int) -> dict[str, Any]:
+    """Profile one in-process parse + JSON dump with cProfile; return hotspots."""
+    import orjson
+
+    from reportparse import api
+
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    issue = api.parse(path, engine=engine)
+    (workdir / f"profile-{engine}.json").write_bytes(orjson.dumps(issue.to_dict()))
+    profiler.disable()
+    total = time.perf_counter() - start
+    stats = pstats.Stats(profiler)
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    layers: dict[str, float] = {}
+    for label, (filename, func) in LAYER_FUNCS.items():
+        layers[label] = round(
+            sum(v[3] for k, v in raw.items() if k[0].endswith(filename) and k[2] == func), 3
+        )
+    rows = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    hot = [
+        {
+            "function": f"{Path(k[0]).name}:{k[1]}({k[2]})",
+            "calls": v[1],
+            "tottime": round(v[2], 3),
+            "cumtime": round(v[3], 3),
+        }
+        for k, v in rows
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stats.dump_stats(str(RESULTS / f"profile-{engine}.prof"))
+    return {
+        "engine": engine,
+        "file": path.name,
+        "profiled_seconds": round(total, 2),
+        "layers_cumtime": layers,
+        "hotspots": hot,
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'file':<22}{'pages':>6} | {'bare p/s':>9}{'MiB':>7} | {'ours p/s':>9}{'MiB':>7}"
+        f"{'ours/bare':>10} | {'pdfium p/s':>10}{'MiB':>7} | {'x proc':>7}{'x read':>7}"
+        f"{'x chars':>8}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['file'][:22]:<22}{r['pages']:>6} | {r['bare']['pages_per_s']:>9}"
+            f"{r['bare']['peak_rss_mib']:>7} | {r['plumber']['pages_per_s']:>9}"
+            f"{r['plumber']['peak_rss_mib']:>7}{r['ours_over_bare']:>10} | "
+            f"{r['pdfium']['pages_per_s']:>10}{r['pdfium']['peak_rss_mib']:>7} | "
+            f"{r['speedup_process']:>7}{r['speedup_read']:>7}{r['speedup_extract']:>8}"
+        )
+    lines.append("")
+    lines.append(
+        "ours/bare: whole-process time of `reportparse extract` (pdfplumber) over the bare "
+        f"pdfplumber extract_text read (target <= {TARGET_OURS_OVER_BARE}).\n"
+        "x proc / x read / x chars: pdfplumber engine over pdfium engine for the whole "
+        "process, the in-process read (chars + layout) and char extraction alone "
+        f"(target >= {TARGET_ENGINE_SPEEDUP})."
+    )
+    return "\n".join(lines)
+
+
+def inproc_table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'file':<22}{'pages':>6} | ms/page: {'chars plumber':>13}{'chars pdfium':>13}"
+        f"{'read plumber':>13}{'read pdfium':>12}{'layout*':>9}{'layers':>8}{'bare':>8}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        i, n = r["inproc"], r["pages"]
+
+        def ms(key: str, i: dict[str, Any] = i, n: int = n) -> str:
+            return f"{1000 * i[key] / n:.1f}"
+
+        layout = 1000 * (i["read_pdfium"] - i["extract_pdfium"]) / n
+        lines.append(
+            f"{r['file'][:22]:<22}{n:>6} |          {ms('extract_plumber'):>13}"
+            f"{ms('extract_pdfium'):>13}{ms('read_plumber'):>13}{ms('read_pdfium'):>12}"
+            f"{layout:>9.1f}{ms('layers'):>8}{ms('bare'):>8}"
+        )
+    lines.append("layout* = read pdfium - chars pdfium (layout.page_lines and page overhead).")
+    return "\n".join(lines)
+
+
+def long_issue(pages: int, workdir: Path) -> Path | None:
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        from generate import build_long_issue  # type: ignore[import-not-found]
+    except ImportError as exc:
+        print(f"! no long issue: cannot import tests/fixtures/generate.py ({exc})")
+        return None
+    path = workdir / f"long-{pages}.pdf"
+    start = time.perf_counter()
+    build_long_issue(path, pages=pages)
+    print(
+        f"  generated {path.name}: {page_count(path)} pages in {time.perf_counter() - start:.1f}s"
+    )
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="fixtures only, no profile")
+    parser.add_argument("--pages", type=int, default=300, help="long issue size (300)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per small file (3)")
+    parser.add_argument("--top", type=int, default=15, help="hotspots to show (15)")
+    args = parser.parse_args()
+    if args.child:
+        kind, path = args.child
+        {"bare": child_bare, "inproc": child_inproc}[kind](path)
+        return
+
+    inputs = sorted((FIXTURES / "pdf").glob("*.pdf"))
+    if not inputs:
+        print("! no fixture PDFs: run `make fixtures` first")
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="reportparse-bench-") as tmp:
+        workdir = Path(tmp)
+        for path in inputs:
+            print(f"measuring {path.name} ...", flush=True)
+            rows.append(measure(path, args.repeat, workdir))
+        longs: list[Path] = []
+        if not args.quick:
+            print("generating long issues ...", flush=True)
+            for pages in sorted({100, args.pages}):
+                made = long_issue(pages, workdir)
+                if made is not None:
+                    longs.append(made)
+        for path in longs:
+            print(f"measuring {path.name} ...", flush=True)
+            rows.append(measure(path, 1, workdir))
+        profiles: list[dict[str, Any]] = []
+        if longs:
+            for engine in ("pdfplumber", "pdfium"):
+                print(f"profiling {longs[-1].name} with {engine} ...", flush=True)
+                profiles.append(profile(longs[-1], engine, workdir, args.top))
+
+    print()
+    print(table(rows))
+    print()
+    print(inproc_table(rows))
+    if len(longs) >= 2:
+        small, big = rows[-2], rows[-1]
+        print()
+        print("memory vs page count (peak RSS MiB):")
+        for name in ("bare", "plumber", "pdfium"):
+            print(
+                f"  {name:<8} {small['pages']:>4} pages: {small[name]['peak_rss_mib']:>7}"
+                f"   {big['pages']:>4} pages: {big[name]['peak_rss_mib']:>7}"
+            )
+    for prof in profiles:
+        print()
+        print(
+            f"profile: {prof['file']} --engine {prof['engine']} "
+            f"({prof['profiled_seconds']}s under cProfile)"
+        )
+        for label, seconds in prof["layers_cumtime"].items():
+            print(f"  {label:<26}{seconds:>8.2f}s cumulative")
+        print(f"  {'tottime':>8} {'cumtime':>8} {'calls':>9}  function")
+        for hot in prof["hotspots"]:
+            print(
+                f"  {hot['tottime']:>8.3f} {hot['cumtime']:>8.3f} {hot['calls']:>9}  "
+                f"{hot['function']}"
+            )
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    latest = RESULTS / "latest.json"
+    latest.write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "profiles": profiles,
+                "targets": {
+                    "ours_over_bare": TARGET_OURS_OVER_BARE,
+                    "engine_speedup": TARGET_ENGINE_SPEEDUP,
+                },
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print()
+    print(
+        f"results: {latest.relative_to(ROOT)}"
+        + (f", profiles: {RESULTS.relative_to(ROOT)}/profile-*.prof" if profiles else "")
+    )
+
+
+if __name__ == "__main__":
+    main()

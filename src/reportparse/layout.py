@@ -24,13 +24,14 @@ tenths of an em:
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from .model import Line, LinkAnchor
 
@@ -116,7 +117,9 @@ def is_bold_font(name: str | None) -> bool:
 def _usable(char: Char, page_box: PageBox | None) -> bool:
     if not char.upright or not char.text:
         return False
-    if all(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in char.text):
+    if not char.text.isprintable() and all(
+        unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in char.text
+    ):
         return False  # NULs and other control bytes a broken ToUnicode map produced
     if page_box is not None:
         x0, top, x1, bottom = page_box
@@ -126,10 +129,12 @@ def _usable(char: Char, page_box: PageBox | None) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_wide_punct(ch: str) -> bool:
     return _is_wide(ch) and unicodedata.category(ch)[0] in ("P", "S", "Z")
 
@@ -171,7 +176,7 @@ def _drop_overprinted_spaces(chars: Sequence[Char]) -> list[Char]:
     for index, char in enumerate(chars):
         if _is_space(char):
             width = max(char.x1 - char.x0, 1e-6)
-            nearby = chars[max(index - 2, 0) : index] + chars[index + 1 : index + 3]
+            nearby = [*chars[max(index - 2, 0) : index], *chars[index + 1 : index + 3]]
             covered = max(
                 (
                     min(char.x1, other.x1) - max(char.x0, other.x0)
@@ -197,19 +202,25 @@ def join_chars(chars: Sequence[Char]) -> str:
     gap between two glyphs is wide (see the module docstring); runs of spaces collapse to
     one and the ends are stripped.
     """
-    gaps = [_gap_em(a, b) for a, b in pairwise(chars) if not _is_space(a) and not _is_space(b)]
+    spaces = [char.text.isspace() for char in chars]
+    pair_gaps = [
+        None if spaces[i] or spaces[i + 1] else _gap_em(chars[i], chars[i + 1])
+        for i in range(len(chars) - 1)
+    ]
+    gaps = [gap for gap in pair_gaps if gap is not None]
     base = 0.0
     if len(gaps) >= MIN_GAPS_FOR_BASE:
         base = min(max(statistics.median(gaps), 0.0), MAX_BASE_GAP)
     parts: list[str] = []
     prev: Char | None = None
-    for char in chars:
-        if _is_space(char):
+    for index, char in enumerate(chars):
+        if spaces[index]:
             parts.append(" ")
             prev = None
             continue
         if prev is not None:
-            gap = _gap_em(prev, char)
+            gap = pair_gaps[index - 1]
+            assert gap is not None  # prev is the glyph right before, and neither is a space
             limit = base + SPACE_GAP
             if _punct_pair(prev.text, char.text):
                 limit = max(limit, PUNCT_GAP)
@@ -229,23 +240,20 @@ class _Cluster:
     weight: float = 0.0
     cy_sum: float = 0.0
     em_sum: float = 0.0
+    # Running weighted means, kept up to date by add(): read once per glyph grouped.
+    cy: float = 0.0
+    em: float = 0.0
 
-    @property
-    def cy(self) -> float:
-        return self.cy_sum / self.weight
-
-    @property
-    def em(self) -> float:
-        return self.em_sum / self.weight
-
-    def add(self, char: Char) -> None:
+    def add(self, char: Char, cy: float, em: float) -> None:
         # Tall glyphs (Han, capitals) define the line's centre more than a tight box of
         # a comma sitting on the baseline.
         weight = max(char.bottom - char.top, 0.1)
         self.chars.append(char)
         self.weight += weight
-        self.cy_sum += _cy(char) * weight
-        self.em_sum += _em(char) * weight
+        self.cy_sum += cy * weight
+        self.em_sum += em * weight
+        self.cy = self.cy_sum / self.weight
+        self.em = self.em_sum / self.weight
 
 
 def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> list[list[Char]]:
@@ -255,6 +263,11 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
     usable = sorted((c for c in chars if _usable(c, page_box)), key=lambda c: (_cy(c), c.x0))
+    return _group_usable(usable)
+
+
+def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
+    """Given usable chars sorted by vertical centre, return them grouped into lines."""
     clusters: list[_Cluster] = []
     for char in usable:
         cy, em = _cy(char), _em(char)
@@ -267,7 +280,7 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
         if best is None:
             best = _Cluster()
             clusters.append(best)
-        best.add(char)
+        best.add(char, cy, em)
     clusters.sort(key=lambda cl: (cl.cy, min(c.x0 for c in cl.chars)))
     lines: list[list[Char]] = []
     for cluster in clusters:
@@ -369,6 +382,7 @@ def attach_links(
     annots: Iterable[Annot],
     *,
     page_box: PageBox | None = None,
+    line_of: dict[int, int] | None = None,
 ) -> list[Annot]:
     """Given a page's lines, chars and link annotations, add a LinkAnchor to every line
     an annotation covers; return the annotations that could not be placed at all.
@@ -379,17 +393,31 @@ def attach_links(
     overlaps, else to the nearest line, with text None, so that no URI is lost. Only a
     page without lines leaves annotations unplaced. Duplicates on one line count once.
     """
+    return _attach(lines, [c for c in chars if _usable(c, page_box)], annots, line_of)
+
+
+def _attach(
+    lines: list[Line],
+    usable: Iterable[Char],
+    annots: Iterable[Annot],
+    line_of: dict[int, int] | None,
+) -> list[Annot]:
+    """Given lines, their usable chars and annotations, do the work of attach_links."""
     annots = list(annots)
     if not annots:
         return []
-    usable = [c for c in chars if _usable(c, page_box)]
+    # Sorted by vertical centre, so each annotation only looks at the glyphs in its band.
+    usable = sorted(usable, key=_cy)
+    centres = [_cy(c) for c in usable]
     placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
     unplaced: list[Annot] = []
     for annot in sorted(annots, key=lambda a: (a.top, a.x0)):
         per_line: dict[int, list[Char]] = {}
-        for char in usable:
+        band = usable[bisect_left(centres, annot.top) : bisect_right(centres, annot.bottom)]
+        for char in band:
             if _inside(char, annot):
-                index = _line_for(char, lines)
+                # The line a glyph was grouped into, when known; else found by geometry.
+                index = line_of.get(id(char)) if line_of is not None else _line_for(char, lines)
                 if index is not None:
                     per_line.setdefault(index, []).append(char)
         found = False
@@ -428,6 +456,13 @@ def page_lines(
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
     the annotations that could not be placed (a page with no lines)."""
-    lines = chars_to_lines(chars, page_number, page_box=page_box)
-    unplaced = attach_links(lines, chars, annots, page_box=page_box)
+    usable = [c for c in chars if _usable(c, page_box)]
+    lines: list[Line] = []
+    line_of: dict[int, int] = {}
+    for group in _group_usable(sorted(usable, key=lambda c: (_cy(c), c.x0))):
+        line = _make_line(group, page_number)
+        if line is not None:
+            line_of.update((id(char), len(lines)) for char in group)
+            lines.append(line)
+    unplaced = _attach(lines, usable, annots, line_of)
     return lines, unplaced

@@ -32,6 +32,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .model import Line, LinkAnchor
 
@@ -149,6 +150,8 @@ def _punct_pair(left: str, right: str) -> bool:
 
 def _dedupe(chars: Sequence[Char]) -> list[Char]:
     """Given chars sorted left to right, drop glyphs drawn twice at (almost) one spot."""
+    if all(a.text != b.text for a, b in pairwise(chars)):
+        return list(chars)  # no neighbours alike: nothing can be a double
     kept: list[Char] = []
     for char in chars:
         if kept:
@@ -269,34 +272,41 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
 def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
     """Given usable chars sorted by vertical centre, return them grouped into lines."""
     clusters: list[_Cluster] = []
+    recent: list[_Cluster] = []  # the last _RECENT_LINES clusters, the only candidates
     for char in usable:
         cy, em = _cy(char), _em(char)
         best: _Cluster | None = None
         best_distance = float("inf")
-        for cluster in clusters[-_RECENT_LINES:]:
+        for cluster in recent:
             distance = abs(cy - cluster.cy)
             if distance <= LINE_CENTRE_TOLERANCE * max(em, cluster.em) and distance < best_distance:
                 best, best_distance = cluster, distance
         if best is None:
             best = _Cluster()
             clusters.append(best)
+            recent = clusters[-_RECENT_LINES:]
         best.add(char, cy, em)
     clusters.sort(key=lambda cl: (cl.cy, min(c.x0 for c in cl.chars)))
     lines: list[list[Char]] = []
     for cluster in clusters:
-        ordered = _dedupe(
-            _drop_overprinted_spaces(sorted(cluster.chars, key=lambda c: (c.x0, c.x1, c.top)))
-        )
+        ordered = sorted(cluster.chars, key=_reading_key)
+        if any(char.text.isspace() for char in ordered):
+            ordered = _drop_overprinted_spaces(ordered)
+        ordered = _dedupe(ordered)
         if any(not _is_space(c) for c in ordered):
             lines.append(ordered)
     return lines
+
+
+def _reading_key(char: Char) -> tuple[float, float, float]:
+    return (char.x0, char.x1, char.top)
 
 
 def _make_line(chars: Sequence[Char], page_number: int) -> Line | None:
     text = join_chars(chars)
     if not text:
         return None
-    ink = [c for c in chars if not _is_space(c)]
+    ink = [c for c in chars if not c.text.isspace()]
     fonts = Counter(font_name(c.fontname) for c in ink)
     font = fonts.most_common(1)[0][0] if fonts else None
     return Line(

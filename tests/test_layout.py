@@ -236,6 +236,6 @@ def test_link_without_text_goes_to_the_nearest_line_and_none_without_lines() -> 
 
 def test_a_space_drawn_over_a_letter_does_not_split_the_word() -> None:
     # LibreOffice prints a space glyph on top of a hyperlinked list item's last letter.
-    glyphs = run("htm", advance=5.0) + [Char("l", 87.0, 100, 89.9, 110, "F", SIZE)]
+    glyphs = [*run("htm", advance=5.0), Char("l", 87.0, 100, 89.9, 110, "F", SIZE)]
     overprint = Char(" ", 86.6, 100, 89.95, 110, "F", SIZE)
     assert texts([*glyphs, overprint]) == ["html"]

@@ -13,7 +13,6 @@ pdfminer's own walkers recurse and hostile files loop.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -48,6 +47,7 @@ from .errors import (
 from .layout import Annot, Char, page_lines
 from .model import Document, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
+from .reader import Matrix, apply_matrix, file_sha256, page_matrix, wanted_pages
 
 METADATA_KEYS = ("Title", "Author", "Subject", "Producer", "Creator")
 # Guards against hostile files that are not worth an option of their own.
@@ -55,11 +55,8 @@ MAX_OUTLINE_ITEMS = 10_000
 MAX_ANNOTS_PER_PAGE = 5_000
 MAX_FALLBACK_OBJECTS = 200_000  # objects scanned for pages when the page tree is missing
 _INHERITABLE = ("Resources", "MediaBox", "CropBox", "Rotate")
-_CHUNK = 1 << 20
 REPAIR_TIMEOUT = 60.0  # seconds Ghostscript may take to repair a damaged file
 MAX_REPAIRED_BYTES = 256 << 20
-
-Matrix = tuple[float, float, float, float, float, float]
 
 
 class _TooManyChars(Exception):
@@ -86,7 +83,7 @@ def read_pdf(
     """
     where = str(path)
     try:
-        digest = _sha256(path)
+        digest = file_sha256(path)
     except OSError as exc:
         raise NotReadableError(f"cannot read the file: {exc.strerror}", path=where) from exc
     with path.open("rb") as stream:
@@ -121,7 +118,7 @@ def _read_stream(
     page_objects = _page_objects(doc, where, limits)
     warnings: list[Warning] = []
     total = len(page_objects)
-    wanted = _wanted_pages(pages, total, warnings)
+    wanted = wanted_pages(pages, total, warnings)
     rsrcmgr = pdf.rsrcmgr
     out_pages: list[Page] = []
     failures = 0
@@ -193,31 +190,6 @@ def repair_with_ghostscript(path: Path, password: str | None) -> bytes | None:
     if done.returncode or not done.stdout.startswith(b"%PDF-") or len(done.stdout) > size_cap:
         return None
     return done.stdout
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _wanted_pages(pages: list[int] | None, total: int, warnings: list[Warning]) -> list[int]:
-    if pages is None:
-        return list(range(1, total + 1))
-    requested = sorted(set(pages))
-    missing = [n for n in requested if n > total or n < 1]
-    if missing:
-        shown = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
-        warnings.append(
-            Warning(
-                "page-out-of-range",
-                f"the PDF has {total} pages; skipped page(s) {shown}",
-                None,
-            )
-        )
-    return [n for n in requested if 1 <= n <= total]
 
 
 # --------------------------------------------------------------------------- errors
@@ -389,20 +361,8 @@ class _CountingAggregator(PDFPageAggregator):
 
 
 def _page_ctm(page: PDFPage) -> Matrix:
-    # The same transformation PDFPageInterpreter.process_page applies to the content.
     x0, y0, x1, y1 = page.mediabox
-    if page.rotate == 90:
-        return (0, -1, 1, 0, -y0, x1)
-    if page.rotate == 180:
-        return (-1, 0, 0, -1, x1, y1)
-    if page.rotate == 270:
-        return (0, 1, -1, 0, y1, -x0)
-    return (1, 0, 0, 1, -x0, -y0)
-
-
-def _apply(ctm: Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = ctm
-    return a * x + c * y + e, b * x + d * y + f
+    return page_matrix((x0, y0, x1, y1), page.rotate)
 
 
 def _render(rsrcmgr: PDFResourceManager, page: PDFPage, number: int, limits: Limits) -> LTPage:
@@ -491,8 +451,8 @@ def _annots(page: PDFPage, height: float) -> list[Annot]:
             if uri is None or not isinstance(rect, list) or len(rect) != 4:
                 continue
             ax0, ay0, ax1, ay1 = (float(resolve1(v)) for v in rect)
-            px0, py0 = _apply(ctm, ax0, ay0)
-            px1, py1 = _apply(ctm, ax1, ay1)
+            px0, py0 = apply_matrix(ctm, ax0, ay0)
+            px1, py1 = apply_matrix(ctm, ax1, ay1)
             found.append(
                 Annot(
                     uri=uri,

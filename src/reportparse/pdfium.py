@@ -27,7 +27,6 @@ page is closed before the next is opened, so memory stays flat with page count.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -46,15 +45,14 @@ from .errors import (
 from .layout import Annot, Char, page_lines
 from .model import Document, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
+from .reader import Matrix, apply_matrix, file_sha256, page_matrix, wanted_pages
 
 METADATA_KEYS = ("Title", "Author", "Subject", "Producer", "Creator")
 # Same guards as pdf.py.
 MAX_OUTLINE_ITEMS = 10_000
 MAX_ANNOTS_PER_PAGE = 5_000
-_CHUNK = 1 << 20
 _REPAIR_HINT = "try --engine pdfplumber, or repair the file (e.g. qpdf in.pdf out.pdf)"
 
-Matrix = tuple[float, float, float, float, float, float]
 
 # --------------------------------------------------------------------------- C calls
 
@@ -106,7 +104,7 @@ def read_pdf(
     """
     where = str(path)
     try:
-        digest = _sha256(path)
+        digest = file_sha256(path)
     except OSError as exc:
         raise NotReadableError(f"cannot read the file: {exc.strerror}", path=where) from exc
     pdf = _open(path, where, password)
@@ -124,7 +122,7 @@ def read_pdf(
                 path=where,
             )
         warnings: list[Warning] = []
-        wanted = _wanted_pages(pages, total, warnings)
+        wanted = wanted_pages(pages, total, warnings)
         reader = _PageReader(pdf, limits)
         out_pages: list[Page] = []
         failures = 0
@@ -163,31 +161,6 @@ def read_pdf(
         metadata=metadata,
         warnings=warnings,
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _wanted_pages(pages: list[int] | None, total: int, warnings: list[Warning]) -> list[int]:
-    if pages is None:
-        return list(range(1, total + 1))
-    requested = sorted(set(pages))
-    missing = [n for n in requested if n > total or n < 1]
-    if missing:
-        shown = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
-        warnings.append(
-            Warning(
-                "page-out-of-range",
-                f"the PDF has {total} pages; skipped page(s) {shown}",
-                None,
-            )
-        )
-    return [n for n in requested if 1 <= n <= total]
 
 
 # --------------------------------------------------------------------------- errors
@@ -237,24 +210,6 @@ def _error_text(code: int) -> str:
 
 
 # --------------------------------------------------------------------------- one page
-
-
-def _page_ctm(box: tuple[float, float, float, float], rotate: int) -> Matrix:
-    # The transformation pdfminer applies to a page's content (see pdf._page_ctm): chars
-    # come out in device space relative to the media box, rotated.
-    x0, y0, x1, y1 = box
-    if rotate == 90:
-        return (0, -1, 1, 0, -y0, x1)
-    if rotate == 180:
-        return (-1, 0, 0, -1, x1, y1)
-    if rotate == 270:
-        return (0, 1, -1, 0, y1, -x0)
-    return (1, 0, 0, 1, -x0, -y0)
-
-
-def _apply(ctm: Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = ctm
-    return a * x + c * y + e, b * x + d * y + f
 
 
 class _Font:
@@ -363,7 +318,7 @@ class _PageReader:
         try:
             box = self._media_box(page)
             rotate = (pdfium_c.FPDFPage_GetRotation(page) % 4) * 90
-            ctm = _page_ctm(box, rotate)
+            ctm = page_matrix(box, rotate)
             if rotate in (90, 270):
                 width, height = abs(box[3] - box[1]), abs(box[2] - box[0])
             else:
@@ -472,16 +427,12 @@ class _PageReader:
 
     @staticmethod
     def _device_x(ctm: Matrix, rect: Any) -> tuple[float, float]:
-        xs = [
-            _apply(ctm, x, y)[0] for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
-        ]
+        xs = [x for x, _ in _corners(ctm, rect)]
         return min(xs), max(xs)
 
     @staticmethod
     def _device_y(ctm: Matrix, rect: Any, height: float) -> tuple[float, float]:
-        ys = [
-            _apply(ctm, x, y)[1] for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
-        ]
+        ys = [y for _, y in _corners(ctm, rect)]
         return height - max(ys), height - min(ys)
 
     def _run(self, textpage: Any, index: int, obj: int, ctm: Matrix, height: float) -> _Run:
@@ -494,7 +445,7 @@ class _PageReader:
         ca, cb, cc, cd, _, _ = ctm
         da, db = a * ca + b * cc, a * cb + b * cd
         dc, dd = c * ca + d * cc, c * cb + d * cd
-        _, oy = _apply(ctm, matrix.e, matrix.f)
+        _, oy = apply_matrix(ctm, matrix.e, matrix.f)
         size_value = self._float
         if not _get_font_size(obj, ctypes.addressof(size_value)):
             size_value.value = 1.0
@@ -562,8 +513,8 @@ class _PageReader:
                 uri = _decode_uri(self._uri_bytes(action))
                 if uri is None or not pdfium_c.FPDFAnnot_GetRect(annot, rect):
                     continue
-                px0, py0 = _apply(ctm, rect.left, rect.bottom)
-                px1, py1 = _apply(ctm, rect.right, rect.top)
+                px0, py0 = apply_matrix(ctm, rect.left, rect.bottom)
+                px1, py1 = apply_matrix(ctm, rect.right, rect.top)
                 found.append(
                     Annot(
                         uri=uri,
@@ -842,3 +793,10 @@ def _metadata_via_pdfminer(path: Path, password: str | None) -> dict[str, str] |
             return pdfminer_reader._read_metadata(opened.doc)
     except Exception:
         return None
+
+
+def _corners(ctm: Matrix, rect: Any) -> list[tuple[float, float]]:
+    """Given a matrix and a PDFium rectangle, return its four corners transformed."""
+    return [
+        apply_matrix(ctm, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
+    ]

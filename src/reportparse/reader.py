@@ -1,0 +1,61 @@
+"""What every PDF engine shares before layout: the file's hash, the pages to read, and
+the page transformation pdfminer applies (which both engines reproduce)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .model import Warning
+
+Matrix = tuple[float, float, float, float, float, float]
+
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    """Given a file, return the hex SHA-256 of its bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def wanted_pages(pages: list[int] | None, total: int, warnings: list[Warning]) -> list[int]:
+    """Given requested page numbers and the page count, return those that exist.
+
+    Pages past the end are skipped with one "page-out-of-range" warning.
+    """
+    if pages is None:
+        return list(range(1, total + 1))
+    requested = sorted(set(pages))
+    missing = [n for n in requested if n > total or n < 1]
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+        warnings.append(
+            Warning("page-out-of-range", f"the PDF has {total} pages; skipped page(s) {shown}")
+        )
+    return [n for n in requested if 1 <= n <= total]
+
+
+def page_matrix(box: tuple[float, float, float, float], rotate: int) -> Matrix:
+    """Given a page's media box and /Rotate, return pdfminer's transformation of its content.
+
+    This is what pdfminer's PDFPageInterpreter applies: chars end up in device space,
+    relative to the media box, rotated.
+    """
+    x0, y0, x1, y1 = box
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+def apply_matrix(ctm: Matrix, x: float, y: float) -> tuple[float, float]:
+    """Given a matrix and a point, return the transformed point."""
+    a, b, c, d, e, f = ctm
+    return a * x + c * y + e, b * x + d * y + f

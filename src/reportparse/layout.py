@@ -128,7 +128,8 @@ def _usable(char: Char, page_box: PageBox | None) -> bool:
     if page_box is not None:
         x0, top, x1, bottom = page_box
         tol = PAGE_BOX_TOLERANCE
-        if not (x0 - tol <= _cx(char) <= x1 + tol and top - tol <= _cy(char) <= bottom + tol):
+        cx, cy = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        if not (x0 - tol <= cx <= x1 + tol and top - tol <= cy <= bottom + tol):
             return False
     return True
 
@@ -228,9 +229,8 @@ def join_chars(chars: Sequence[Char]) -> str:
             gap = pair_gaps[index - 1]
             assert gap is not None  # prev is the glyph right before, and neither is a space
             limit = base + SPACE_GAP
-            if _punct_pair(prev.text, char.text):
-                limit = max(limit, PUNCT_GAP)
-            if gap > limit:
+            # Only a gap wide enough for a space needs the (rarer) punctuation check.
+            if gap > limit and (gap > PUNCT_GAP or not _punct_pair(prev.text, char.text)):
                 parts.append(" ")
         parts.append(char.text)
         prev = char
@@ -250,11 +250,12 @@ class _Cluster:
     cy: float = 0.0
     em: float = 0.0
 
-    def add(self, char: Char, cy: float, em: float) -> None:
+    def add(self, chars: Sequence[Char], cy: float, em: float) -> None:
+        """Add glyphs that share one vertical centre and size."""
         # Tall glyphs (Han, capitals) define the line's centre more than a tight box of
         # a comma sitting on the baseline.
-        weight = max(char.bottom - char.top, 0.1)
-        self.chars.append(char)
+        weight = sum(max(char.bottom - char.top, 0.1) for char in chars)
+        self.chars.extend(chars)
         self.weight += weight
         self.cy_sum += cy * weight
         self.em_sum += em * weight
@@ -268,7 +269,7 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     Rotated chars, control chars and chars whose centre lies outside ``page_box``
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
-    usable = sorted((c for c in chars if _usable(c, page_box)), key=lambda c: (_cy(c), c.x0))
+    usable = sorted((c for c in chars if _usable(c, page_box)), key=_vertical_key)
     return _group_usable(usable)
 
 
@@ -276,8 +277,10 @@ def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
     """Given usable chars sorted by vertical centre, return them grouped into lines."""
     clusters: list[_Cluster] = []
     recent: list[_Cluster] = []  # the last _RECENT_LINES clusters, the only candidates
-    for char in usable:
-        cy, em = _cy(char), _em(char)
+    # Glyphs sharing one centre and size (a run of one font on one line) are placed as
+    # one: adding the first only draws its cluster nearer, so the rest go there too.
+    for run in _same_height_runs(usable):
+        cy, em = _cy(run[0]), _em(run[0])
         best: _Cluster | None = None
         best_distance = float("inf")
         for cluster in recent:
@@ -288,7 +291,7 @@ def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
             best = _Cluster()
             clusters.append(best)
             recent = clusters[-_RECENT_LINES:]
-        best.add(char, cy, em)
+        best.add(run, cy, em)
     clusters.sort(key=lambda cl: (cl.cy, min(c.x0 for c in cl.chars)))
     lines: list[list[Char]] = []
     for cluster in clusters:
@@ -301,8 +304,27 @@ def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
     return lines
 
 
+def _same_height_runs(chars: Sequence[Char]) -> list[list[Char]]:
+    """Given chars sorted by centre, return runs of neighbours with one centre and size."""
+    runs: list[list[Char]] = []
+    last: tuple[float, float, float] | None = None
+    for char in chars:
+        key = (char.top, char.bottom, char.size)
+        if key == last:
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+            last = key
+    return runs
+
+
 def _reading_key(char: Char) -> tuple[float, float, float]:
     return (char.x0, char.x1, char.top)
+
+
+def _vertical_key(char: Char) -> tuple[float, float]:
+    # Twice the vertical centre: the same order as the centre, without a division.
+    return (char.top + char.bottom, char.x0)
 
 
 def _make_line(chars: Sequence[Char], page_number: int) -> Line | None:
@@ -310,12 +332,14 @@ def _make_line(chars: Sequence[Char], page_number: int) -> Line | None:
     if not text:
         return None
     ink = [c for c in chars if not c.text.isspace()]
-    fonts = Counter(font_name(c.fontname) for c in ink)
+    fonts: Counter[str] = Counter()
+    for raw_name, count in Counter(c.fontname for c in ink).items():
+        fonts[font_name(raw_name)] += count  # subsets of one font count together
     font = fonts.most_common(1)[0][0] if fonts else None
     return Line(
         text=text,
         page=page_number,
-        x0=min(c.x0 for c in ink),
+        x0=ink[0].x0,  # chars come sorted by left edge
         top=min(c.top for c in ink),
         x1=max(c.x1 for c in ink),
         bottom=max(c.bottom for c in ink),
@@ -414,19 +438,21 @@ def _attach(
     usable: Iterable[Char],
     annots: Iterable[Annot],
     line_of: dict[int, int] | None,
+    *,
+    presorted: bool = False,
 ) -> list[Annot]:
     """Given lines, their usable chars and annotations, do the work of attach_links."""
     annots = list(annots)
     if not annots:
         return []
     # Sorted by vertical centre, so each annotation only looks at the glyphs in its band.
-    usable = sorted(usable, key=_cy)
-    centres = [_cy(c) for c in usable]
+    ordered = list(usable) if presorted else sorted(usable, key=_cy)
+    centres = [_cy(c) for c in ordered]
     placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
     unplaced: list[Annot] = []
     for annot in sorted(annots, key=lambda a: (a.top, a.x0)):
         per_line: dict[int, list[Char]] = {}
-        band = usable[bisect_left(centres, annot.top) : bisect_right(centres, annot.bottom)]
+        band = ordered[bisect_left(centres, annot.top) : bisect_right(centres, annot.bottom)]
         for char in band:
             if _inside(char, annot):
                 # The line a glyph was grouped into, when known; else found by geometry.
@@ -469,13 +495,13 @@ def page_lines(
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
     the annotations that could not be placed (a page with no lines)."""
-    usable = [c for c in chars if _usable(c, page_box)]
+    usable = sorted((c for c in chars if _usable(c, page_box)), key=_vertical_key)
     lines: list[Line] = []
     line_of: dict[int, int] = {}
-    for group in _group_usable(sorted(usable, key=lambda c: (_cy(c), c.x0))):
+    for group in _group_usable(usable):
         line = _make_line(group, page_number)
         if line is not None:
             line_of.update((id(char), len(lines)) for char in group)
             lines.append(line)
-    unplaced = _attach(lines, usable, annots, line_of)
+    unplaced = _attach(lines, usable, annots, line_of, presorted=True)
     return lines, unplaced

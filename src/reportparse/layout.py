@@ -461,12 +461,12 @@ def _attach(
                     per_line.setdefault(index, []).append(char)
         found = False
         for index, line_chars in per_line.items():
-            ordered = _dedupe(
-                _drop_overprinted_spaces(sorted(line_chars, key=lambda c: (c.x0, c.x1, c.top)))
-            )
-            text = join_chars(ordered)
+            anchor_chars = _dedupe(_drop_overprinted_spaces(sorted(line_chars, key=_reading_key)))
+            text = join_chars(anchor_chars)
             if text:
-                placed.setdefault(index, []).append((ordered[0].x0, LinkAnchor(annot.uri, text)))
+                placed.setdefault(index, []).append(
+                    (anchor_chars[0].x0, LinkAnchor(annot.uri, text))
+                )
                 found = True
         if found:
             continue

@@ -144,6 +144,8 @@ def _looks_like_content(text: str, profile: Profile) -> bool:
         return True
     if any(compact.startswith(label) for label in profile.field_labels):
         return True
+    if profile.is_commentary_heading(compact):
+        return True  # repeats on every page that has a commentary, in any position
     return bool(regex.match(r"^\d{1,3}\s*[.．、]", compact))
 
 

@@ -189,13 +189,11 @@ def _add_url_text(parts: EntryParts, line: Line) -> bool:
         parts.url_items.append(UrlItem(text, dumped=False, lines=[line]))
         return True
     last = parts.url_items[-1] if parts.url_items else None
-    if (
-        last is not None
-        and not last.dumped
-        and URL_TAIL.fullmatch(text)
-        and is_url_continuation(last.text, text)
-    ):
+    if last is not None and URL_TAIL.fullmatch(text) and is_url_continuation(last.text, text):
+        # A URL wrapped onto the next line was printed, even where a converter without
+        # bullets made it look like a dumped annotation URI.
         last.text += text
+        last.dumped = False
         last.lines.append(line)
         return True
     return False
@@ -204,11 +202,14 @@ def _add_url_text(parts: EntryParts, line: Line) -> bool:
 def choose_urls(items: Sequence[UrlItem]) -> tuple[list[str], list[Link]]:
     """Given the URLs under the link label, return (the entry's URLs, other links).
 
-    Where the entry lists its URLs (with or without bullets), URIs a dump printed among
-    them belong to words elsewhere: they become links without text.
+    PDF lines are all printed URLs. In a text dump, where the list marks its URLs with
+    bullets, a bare URI among them is an annotation dumped from words elsewhere: it
+    becomes a link without text. Without bullets, every URI in the list is the entry's.
     """
-    printed = [item for item in items if not item.dumped]
-    chosen = printed or list(items)
+    chosen = list(items)
+    if any(item.dumped for item in items) and any(item.lines[0].bullet for item in items):
+        # The list marks its URLs with bullets: a bare URI among them is a dump.
+        chosen = [item for item in items if item.lines[0].bullet]
     urls: list[str] = []
     for item in chosen:
         anchors = [anchor.uri for line in item.lines for anchor in line.links]
@@ -361,17 +362,32 @@ def title_from_running(running: Sequence[str], profile: Profile) -> str | None:
     return None
 
 
-def title_from_cover(front: Sequence[Line], first_page: int | None) -> str | None:
-    """Given the front matter, return the largest-type text of the first page."""
+def title_from_cover(front: Sequence[Line], first_page: int | None, profile: Profile) -> str | None:
+    """Given the front matter, return the cover's title: its largest type, or (in a text
+    dump, which has no sizes) its first line that names something and is not a date, the
+    firm, a section or a URL."""
     cover = [
-        line
-        for line in front
-        if line.page == first_page and line.size and regex.search(r"\p{Han}", line.text)
+        line for line in front if line.page == first_page and regex.search(r"\p{Han}", line.text)
     ]
-    if not cover:
-        return None
-    largest = max(line.size or 0 for line in cover)
-    return join_lines([line.text for line in cover if (line.size or 0) >= largest - 0.5]) or None
+    sized = [line for line in cover if line.size]
+    if sized:
+        largest = max(line.size or 0 for line in sized)
+        return (
+            join_lines([line.text for line in sized if (line.size or 0) >= largest - 0.5]) or None
+        )
+    for line in cover:
+        text = line.text
+        if (
+            PERIOD_RE.search(text)
+            or URL_RE.search(text)
+            or regex.search(profile.publisher_pattern, text)
+        ):
+            continue
+        if compact(text) in {*profile.sections, "目录", "目 录"} or NUMBERED.match(text):
+            continue
+        if len(regex.findall(r"\p{Han}", text)) >= 4:
+            return text
+    return None
 
 
 def find_publisher(groups: Sequence[Sequence[Line]], profile: Profile) -> str | None:
@@ -424,7 +440,7 @@ def build_issue_info(
     first_page = document.pages[0].number if document.pages else None
     cover = [line.text for line in segmented.front if line.page == first_page]
     title = title_from_running(document.running, profile) or title_from_cover(
-        segmented.front, first_page
+        segmented.front, first_page, profile
     )
     title = title or document.metadata.get("Title") or None
     period = find_period([*document.running, *cover, document.metadata.get("Title", "")])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import regex
+
 from .errors import UsageError
 
 
@@ -45,6 +47,13 @@ class Profile:
         if len(set(names)) != len(names):
             raise UsageError("--sections lists a section twice")
         return replace(self, sections=names)
+
+    def is_commentary_heading(self, text: str) -> bool:
+        """Given a line, return True if it heads a commentary block ("植德短评", "明衡短评：")."""
+        flat = "".join(text.split()).rstrip(":：")
+        if flat in self.commentary_labels:
+            return True
+        return regex.fullmatch(self.commentary_pattern, flat) is not None
 
     @property
     def field_labels(self) -> tuple[str, ...]:

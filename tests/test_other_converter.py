@@ -1,0 +1,48 @@
+"""Text dumps of the fixture PDFs made by another converter (poppler's ``pdftotext``).
+
+Such a dump has form feeds between pages, no bullets, no annotation URIs and no
+geometry. The expected values are the PDFs' golden JSON: a dump must give the same
+entries and fields, except what only the PDF holds (a URL printed cut short, whose whole
+URI is in the link annotation; paragraph breaks, which need geometry).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportparse import parse
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DUMPS = sorted((FIXTURES / "text" / "pdftotext").glob("*.txt"))
+
+
+def flat(text: str | None) -> str | None:
+    return None if text is None else "".join(text.split())
+
+
+def test_dumps_exist() -> None:
+    assert len(DUMPS) >= 3
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[d.stem for d in DUMPS])
+def test_dump_gives_the_pdfs_entries(dump: Path) -> None:
+    expected = json.loads((FIXTURES / "expected" / f"{dump.stem}.json").read_text("utf-8"))
+    issue = parse(dump).to_dict()
+    assert issue["source"]["kind"] == "text"
+    assert issue["issue"] == expected["issue"]
+    got_entries, want_entries = issue["entries"], expected["entries"]
+    assert [(e["section"], e["number"], e["title"]) for e in got_entries] == [
+        (e["section"], e["number"], e["title"]) for e in want_entries
+    ]
+    for got, want in zip(got_entries, want_entries, strict=True):
+        label = f"{want['section']} #{want['number']}"
+        for key in ("date", "date_text", "source"):
+            assert got[key] == want[key], f"{label} {key}"
+        assert flat(got["summary"]) == flat(want["summary"]), f"{label} summary"
+        assert flat(got["commentary"]) == flat(want["commentary"]), f"{label} commentary"
+        assert len(got["urls"]) == len(want["urls"]), f"{label} urls"
+        for printed, uri in zip(got["urls"], want["urls"], strict=True):
+            assert uri.startswith(printed.rstrip("…")), f"{label} url {printed} vs {uri}"

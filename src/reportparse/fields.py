@@ -480,7 +480,7 @@ def build_issue(document: Document, segmented: Segmented, profile: Profile) -> I
         entry, entry_warnings = build_entry(raw, profile, titles, margins)
         entries.append(entry)
         warnings.extend(entry_warnings)
-    links = loose_links([*segmented.front, *segmented.back], warnings)
+    links = loose_links([*segmented.front, *segmented.headings, *segmented.back], warnings)
     info = build_issue_info(document, segmented, entries, profile, warnings)
     source = SourceInfo(
         path=document.path, sha256=document.sha256, kind=document.kind, pages=document.page_count

@@ -140,6 +140,8 @@ class Segmented:
     entries: list[RawEntry]
     back: list[Line]
     warnings: list[Warning] = field(default_factory=list)
+    # Section headings printed between entries: no entry's, but their links are kept.
+    headings: list[Line] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- output contract

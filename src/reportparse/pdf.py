@@ -47,12 +47,17 @@ from .errors import (
 from .layout import Annot, Char, page_lines
 from .model import Document, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
-from .reader import Matrix, apply_matrix, file_sha256, page_matrix, wanted_pages
+from .reader import (
+    MAX_ANNOTS_PER_PAGE,
+    MAX_OUTLINE_ITEMS,
+    METADATA_KEYS,
+    Matrix,
+    apply_matrix,
+    file_sha256,
+    page_matrix,
+    wanted_pages,
+)
 
-METADATA_KEYS = ("Title", "Author", "Subject", "Producer", "Creator")
-# Guards against hostile files that are not worth an option of their own.
-MAX_OUTLINE_ITEMS = 10_000
-MAX_ANNOTS_PER_PAGE = 5_000
 MAX_FALLBACK_OBJECTS = 200_000  # objects scanned for pages when the page tree is missing
 _INHERITABLE = ("Resources", "MediaBox", "CropBox", "Rotate")
 REPAIR_TIMEOUT = 60.0  # seconds Ghostscript may take to repair a damaged file

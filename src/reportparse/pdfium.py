@@ -45,12 +45,17 @@ from .errors import (
 from .layout import Annot, Char, page_lines
 from .model import Document, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
-from .reader import Matrix, apply_matrix, file_sha256, page_matrix, wanted_pages
+from .reader import (
+    MAX_ANNOTS_PER_PAGE,
+    MAX_OUTLINE_ITEMS,
+    METADATA_KEYS,
+    Matrix,
+    apply_matrix,
+    file_sha256,
+    page_matrix,
+    wanted_pages,
+)
 
-METADATA_KEYS = ("Title", "Author", "Subject", "Producer", "Creator")
-# Same guards as pdf.py.
-MAX_OUTLINE_ITEMS = 10_000
-MAX_ANNOTS_PER_PAGE = 5_000
 _REPAIR_HINT = "try --engine pdfplumber, or repair the file (e.g. qpdf in.pdf out.pdf)"
 
 

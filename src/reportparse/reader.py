@@ -10,6 +10,12 @@ from .model import Warning
 
 Matrix = tuple[float, float, float, float, float, float]
 
+# The document-information keys both engines report, in this order.
+METADATA_KEYS = ("Title", "Author", "Subject", "Producer", "Creator")
+# Guards against hostile files that are not worth an option of their own.
+MAX_OUTLINE_ITEMS = 10_000
+MAX_ANNOTS_PER_PAGE = 5_000
+
 _CHUNK = 1 << 20
 
 

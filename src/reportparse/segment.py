@@ -136,14 +136,15 @@ def segment(document: Document, profile: Profile) -> Segmented:
     names = assign_sections(lines, starts, document.outline, profile)
     entries: list[RawEntry] = []
     warnings: list[Warning] = []
+    headings: list[Line] = []
+    known = _known_names(names, profile)
     for position, start in enumerate(starts):
         end = starts[position + 1].index if position + 1 < len(starts) else back_start
         title_end = start.index + start.title_lines
-        body = [
-            line
-            for line in lines[title_end:end]
-            if not (line.kind == "text" and section_name(line.text, _known_names(names, profile)))
-        ]
+        body: list[Line] = []
+        for line in lines[title_end:end]:
+            is_heading = line.kind == "text" and section_name(line.text, known) is not None
+            (headings if is_heading else body).append(line)
         title_lines = list(lines[start.index : title_end])
         entries.append(RawEntry(names[position], start.number, title_lines, body))
     warnings.extend(numbering_gaps(entries))
@@ -152,6 +153,7 @@ def segment(document: Document, profile: Profile) -> Segmented:
         entries=entries,
         back=list(lines[back_start:]),
         warnings=warnings,
+        headings=headings,
     )
 
 

@@ -227,3 +227,16 @@ def test_join_lines_keeps_every_non_space_character(lines: list[str]) -> None:
     cleaned = [clean_text(line) for line in lines]
     joined = join_lines(cleaned)
     assert joined.replace(" ", "") == "".join(cleaned).replace(" ", "")
+
+
+def test_paragraphs_in_a_boxed_block_use_the_box_edges() -> None:
+    # A commentary set in a shaded box, narrower than the page (page text 60..520).
+    lines = [
+        _geo("评论首段首行缩进", 121, 450),
+        _geo("评论首段第二行", 100, 450),
+        _geo("评论首段结束。", 100, 300),
+        _geo("评论次段首行缩进", 121, 450),
+        _geo("评论次段结束。", 100, 330),
+    ]
+    groups = [len(group) for group in split_paragraphs(lines, {1: (60.0, 520.0)})]
+    assert groups == [3, 2]

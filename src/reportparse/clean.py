@@ -372,15 +372,30 @@ def split_paragraphs(lines: Sequence[Line], margins: Margins | None = None) -> l
     return paragraphs
 
 
+def block_edges(lines: Sequence[Line], margins: Margins) -> Margins:
+    """Given a block's lines, return per page the left and right edges its text runs to.
+
+    A block set in a box or indented (a commentary) has edges of its own: where it has
+    enough lines on a page, they give the edges; else the page's margins do.
+    """
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    edges: Margins = {}
+    for page, page_lines in by_page.items():
+        lefts = [line.x0 for line in page_lines if line.x0 is not None]
+        rights = [line.x1 for line in page_lines if line.x1 is not None]
+        page_left, page_right = margins.get(page, (min(lefts), max(rights)))
+        left = min(lefts) if len(lefts) >= 2 else page_left
+        right = max(rights) if len(rights) >= 3 else page_right
+        edges[page] = (left, right)
+    return edges
+
+
 def _geometry_breaks(lines: Sequence[Line], margins: Margins) -> set[int]:
     sizes = [line.size for line in lines if line.size]
     em = statistics.median(sizes) if sizes else 10.0
-    edges = dict(margins)
-    for line in lines:
-        assert line.x0 is not None and line.x1 is not None
-        if line.page not in margins:
-            left, right = edges.get(line.page, (line.x0, line.x1))
-            edges[line.page] = (min(left, line.x0), max(right, line.x1))
+    edges = block_edges(lines, margins)
     breaks: set[int] = set()
     for index in range(1, len(lines)):
         line, previous = lines[index], lines[index - 1]

@@ -281,22 +281,8 @@ def build_entry(
     title = entry_title(raw)
     title = outline_titles.get(compact(title), title)
     url_set = set(urls)
-    url_lines = {id(line) for item in parts.url_items for line in item.lines}
-    anchors = [
-        link
-        for link in anchored_links(all_lines)
-        if link.uri not in url_set
-        and not (
-            link.text
-            and URL_RE.fullmatch(link.text)
-            and link.uri.startswith(link.text.rstrip(".…"))
-        )
-    ]
-    anchors = [
-        link
-        for link in anchors
-        if link.text or not any(id(line) in url_lines for line in all_lines)
-    ]
+    # The entry's own URLs are its url/urls, not repeated among its links.
+    anchors = [link for link in anchored_links(all_lines) if link.uri not in url_set]
     dumped = [Link(None, line.text, line.page) for line in parts.dumped]
     links = filter_links(anchors + listed_others + dumped, warnings)
     safe_urls = [url for url in urls if not is_pseudo_link(url)]

@@ -57,7 +57,6 @@ import fnmatch
 import hashlib
 import logging
 import math
-import multiprocessing
 import os
 import re
 import signal
@@ -69,15 +68,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from multiprocessing.connection import Connection, wait
-from multiprocessing.context import BaseContext
-from multiprocessing.process import BaseProcess
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from . import emit
+
+if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the CLI
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 from .errors import ReportParseError, UsageError
 from .profile import DEFAULT_PROFILE
 
@@ -629,6 +630,8 @@ def _exit_with_parent() -> None:
 
 def _context() -> BaseContext:
     """Return the multiprocessing context the workers start from."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         # Imported once in the server, so every worker starts with the parser loaded.
@@ -823,6 +826,8 @@ def _convert_all(
     finish: Callable[[int, FileResult], None],
 ) -> None:
     """Given the tasks, run them on ``slots`` worker processes with a deadline each."""
+    import multiprocessing.connection
+
     if not pending:
         return
     context = _context()
@@ -883,7 +888,7 @@ def _convert_all(
                 continue
             nearest = min(w.deadline for w in waiting)
             ready = set(
-                wait(
+                multiprocessing.connection.wait(
                     [w.conn for w in waiting] + [w.process.sentinel for w in waiting],
                     timeout=max(0.0, nearest - time.monotonic()),
                 )

@@ -14,6 +14,7 @@ from reportparse.clean import (
     fix_wrapped_urls,
     is_page_number,
     join_lines,
+    normalize_glyphs,
     split_paragraphs,
     strip_bullet,
 )
@@ -240,3 +241,28 @@ def test_paragraphs_in_a_boxed_block_use_the_box_edges() -> None:
     ]
     groups = [len(group) for group in split_paragraphs(lines, {1: (60.0, 520.0)})]
     assert groups == [3, 2]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("发布⽇期：2025年8⽉5⽇", "发布日期：2025年8月5日"),  # Kangxi radicals
+        ("浙江⽇报，⻛险", "浙江日报，风险"),  # ⻛ has no NFKC decomposition
+        ("个人⽤⼾", "个人用户"),  # the simplified reading of ⼾
+        ("AI Brieﬁng", "AI Briefing"),  # Latin ligature
+        ("⺀", "⺀"),  # no equivalent ideograph: left alone
+    ],
+)
+def test_glyph_stand_ins_become_the_characters_shown(raw: str, shown: str) -> None:
+    assert normalize_glyphs(raw) == shown
+    assert clean_text(raw) == shown
+
+
+def test_labels_with_radicals_are_not_taken_for_running_lines() -> None:
+    pages = [
+        _page(n, ["1. 标题", f"发布⽇期：2025年8⽉{n}⽇", "来源：某网", "正文。"])
+        for n in (1, 2, 3)
+    ]
+    document = Document(path="x.txt", sha256="", kind="text", page_count=3, pages=pages)
+    texts = [line.text for line in clean_document(document, DEFAULT_PROFILE).lines()]
+    assert "发布日期：2025年8月2日" in texts

@@ -23,6 +23,7 @@ import regex
 
 from .model import Document, Line, Page
 from .profile import Profile
+from .radicals import RADICAL_TO_IDEOGRAPH
 
 # --------------------------------------------------------------------------- character classes
 
@@ -71,13 +72,28 @@ def remove_stray_spaces(text: str) -> str:
     return text
 
 
+# Code points a text layer uses for a glyph instead of the characters the page shows:
+# radical twins of ideographs (⽇ for 日, ⻛ for 风), which producers pick when a font
+# shares one glyph between them, and Latin ligatures (ﬁ for fi).
+_GLYPH_STAND_INS: dict[int, str] = {
+    **{code: chr(ideograph) for code, ideograph in RADICAL_TO_IDEOGRAPH.items()},
+    **{code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)},
+}
+
+
+def normalize_glyphs(text: str) -> str:
+    """Given text from a PDF, return it with glyph stand-ins as the characters the page
+    shows: radicals as their ideographs (⽇ -> 日), ligatures as their letters (ﬁ -> fi)."""
+    return text.translate(_GLYPH_STAND_INS)
+
+
 def clean_text(text: str) -> str:
     """Given a line's or field's text, return it with stray spaces and glyph junk removed.
 
     URLs are cut out first and put back untouched; a space next to a URL is kept so that
     the URL's end stays visible.
     """
-    text = unicodedata.normalize("NFC", _PUA.sub("", text))
+    text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
     pieces: list[str] = []
     last = 0
     for match in URL_RE.finditer(text):
@@ -239,7 +255,17 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 def clean_document(document: Document, profile: Profile) -> Document:
     """Given a document as read, return it with running lines gone and every line cleaned."""
-    without_running = drop_running_lines(document, profile)
+    # Glyph stand-ins first: labels and headers must read as themselves to be matched.
+    unified = replace(
+        document,
+        pages=[
+            replace(
+                page, lines=[replace(line, text=normalize_glyphs(line.text)) for line in page.lines]
+            )
+            for page in document.pages
+        ],
+    )
+    without_running = drop_running_lines(unified, profile)
     pages = [
         replace(page, lines=[cleaned for line in page.lines if (cleaned := clean_line(line)).text])
         for page in without_running.pages

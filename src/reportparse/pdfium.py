@@ -27,7 +27,9 @@ page is closed before the next is opened, so memory stays flat with page count.
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,8 @@ from .reader import (
     wanted_pages,
 )
 
+# A full-width glyph whose box is narrower than this (em) is an ink box, not its cell.
+_NARROW_WIDE = 0.9
 _REPAIR_HINT = "try --engine pdfplumber, or repair the file (e.g. qpdf in.pdf out.pdf)"
 
 
@@ -82,6 +86,14 @@ _get_loose_box = _proto(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VP, _INT, _VP)
 _get_matrix = _proto(pdfium_c.FPDFText_GetMatrix, _INT, _VP, _INT, _VP)
 _get_font_size = _proto(pdfium_c.FPDFTextObj_GetFontSize, _INT, _VP, _VP)
 _get_font = _proto(pdfium_c.FPDFTextObj_GetFont, _VP, _VP)
+_get_origin = _proto(
+    pdfium_c.FPDFText_GetCharOrigin,
+    _INT,
+    _VP,
+    _INT,
+    ctypes.POINTER(ctypes.c_double),
+    ctypes.POINTER(ctypes.c_double),
+)
 _get_unicode = _proto(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VP, _INT)
 _get_text = _proto(pdfium_c.FPDFText_GetText, _INT, _VP, _INT, _INT, _VP)
 
@@ -309,6 +321,7 @@ class _PageReader:
         self._name_buf = ctypes.create_string_buffer(256)
         self._float = ctypes.c_float()
         self._rect = pdfium_c.FS_RECTF()
+        self._origin = (ctypes.c_double(), ctypes.c_double())
         self._matrix = pdfium_c.FS_MATRIX()
 
     # ------------------------------------------------------------------ page
@@ -414,6 +427,8 @@ class _PageReader:
                 )  # fmt: skip
                 continue
             last_left, last_right, last_piece_obj = left, right, obj
+            if right - left < _NARROW_WIDE * size and _is_wide(text[index]):
+                left, right = self._advance_box(tp, index, left, right, size)
             if simple:
                 append(
                     Char(text[index], left + ce, top, right + ce, bottom, fontname, size, upright)
@@ -429,6 +444,20 @@ class _PageReader:
                 "raise the limit with --max-chars-per-page"
             )
         return chars
+
+    def _advance_box(
+        self, tp: int, index: int, left: float, right: float, size: float
+    ) -> tuple[float, float]:
+        """Given a full-width glyph's narrow loose box, return its advance cell instead.
+
+        Where PDFium takes a glyph's text from /ActualText (Chromium marks every CJK glyph
+        so), its "loose" box is the ink's tight box, narrower than the one-em cell pdfminer
+        gives; the gaps it leaves would read as spaces. Full-width glyphs advance one em.
+        """
+        x, y = self._origin
+        if not _get_origin(tp, index, ctypes.byref(x), ctypes.byref(y)):
+            return left, right
+        return x.value, x.value + size
 
     @staticmethod
     def _device_x(ctm: Matrix, rect: Any) -> tuple[float, float]:
@@ -805,3 +834,9 @@ def _corners(ctm: Matrix, rect: Any) -> list[tuple[float, float]]:
     return [
         apply_matrix(ctm, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
     ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_wide(text: str) -> bool:
+    """Given a char's text, return True for a full-width (CJK) character."""
+    return bool(text) and unicodedata.east_asian_width(text[0]) in ("W", "F")

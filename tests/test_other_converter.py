@@ -1,9 +1,13 @@
-"""Text dumps of the fixture PDFs made by another converter (poppler's ``pdftotext``).
+"""Text dumps of the fixture PDFs made by other converters.
 
-Such a dump has form feeds between pages, no bullets, no annotation URIs and no
-geometry. The expected values are the PDFs' golden JSON: a dump must give the same
-entries and fields, except what only the PDF holds (a URL printed cut short, whose whole
-URI is in the link annotation; paragraph breaks, which need geometry).
+``text/pdftotext/``: poppler's ``pdftotext``: form feeds between pages, no bullets, no
+annotation URIs, no geometry. ``text/plumber/``: pdfplumber's ``extract_text`` of each
+page joined by newlines: no page breaks at all, footers glued to page numbers, and the
+radical code points Chromium writes (⽇ for 日) left as they are.
+
+The expected values are the PDFs' golden JSON: a dump must give the same entries and
+fields, except what only the PDF holds (a URL printed cut short, whose whole URI is in
+the link annotation; paragraph breaks, which need geometry).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import pytest
 from reportparse import parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DUMPS = sorted((FIXTURES / "text" / "pdftotext").glob("*.txt"))
+DUMPS = sorted((FIXTURES / "text" / "pdftotext").glob("*.txt")) + sorted(
+    (FIXTURES / "text" / "plumber").glob("*.txt")
+)
 
 
 def flat(text: str | None) -> str | None:
@@ -27,7 +33,7 @@ def test_dumps_exist() -> None:
     assert len(DUMPS) >= 3
 
 
-@pytest.mark.parametrize("dump", DUMPS, ids=[d.stem for d in DUMPS])
+@pytest.mark.parametrize("dump", DUMPS, ids=[f"{d.parent.name}-{d.stem}" for d in DUMPS])
 def test_dump_gives_the_pdfs_entries(dump: Path) -> None:
     expected = json.loads((FIXTURES / "expected" / f"{dump.stem}.json").read_text("utf-8"))
     issue = parse(dump).to_dict()

@@ -170,24 +170,25 @@ def find_running_keys(document: Document, profile: Profile) -> set[str]:
 
     A running line repeats (digits masked) on at least two pages and is not content. In
     PDFs it must sit among a page's first or last lines; text dumps print footers where
-    they please, so there it only has to be short.
+    they please, so there it only has to be short, and as a dump's page breaks may be
+    missing (one "page" for the whole issue), every repetition counts.
     """
-    pages_with: dict[str, set[int]] = {}
+    places: dict[str, set[tuple[int, int]]] = {}
     for page in document.pages:
         if document.kind == "pdf":
-            candidates = [page.lines[i] for i in _edge_indices(page)]
+            candidates = [(0, page.lines[i]) for i in _edge_indices(page)]
         else:
-            candidates = [line for line in page.lines if len(line.text) <= 60]
-        for line in candidates:
+            candidates = [(i, line) for i, line in enumerate(page.lines) if len(line.text) <= 60]
+        for index, line in candidates:
             if line.kind != "text" or is_page_number(line.text):
                 continue
             if _looks_like_content(line.text, profile):
                 continue
-            pages_with.setdefault(running_key(line.text), set()).add(page.number)
-    # Pages read: a header must repeat on at least two of them and, in long documents,
-    # on a fair share (a sentence that happens to repeat twice in 60 pages is not a header).
+            places.setdefault(running_key(line.text), set()).add((page.number, index))
+    # A header must repeat at least twice and, in long PDFs, on a fair share of the pages
+    # read (a sentence that happens to repeat twice in 60 pages is not a header).
     needed = max(2, len(document.pages) // 10) if document.kind == "pdf" else 2
-    return {key for key, pages in pages_with.items() if len(pages) >= needed}
+    return {key for key, found in places.items() if len(found) >= needed}
 
 
 def drop_running_lines(document: Document, profile: Profile) -> Document:

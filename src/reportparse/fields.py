@@ -342,7 +342,7 @@ def title_from_running(running: Sequence[str], profile: Profile) -> str | None:
         for part in regex.split(r"\s*[|｜丨]\s*|\s{2,}", text):
             part = clean_text(PERIOD_RE.sub("", part)).strip(" -–—·")
             if regex.search(r"\p{Han}{2}", part) and not regex.search(
-                profile.publisher_pattern, part
+                profile.publisher_pattern, compact(part)
             ):
                 return part
     return None

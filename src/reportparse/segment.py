@@ -183,7 +183,7 @@ def assign_sections(
     for position, start in enumerate(starts):
         heading = headings[position]
         if heading is not None or start.number <= previous_number or current is None:
-            title = compact(NUMBERED_TITLE(lines[start.index].text))
+            title = compact(numbered_title(lines[start.index].text))
             current = (
                 heading
                 or _outline_section_of(title, from_outline)
@@ -194,7 +194,8 @@ def assign_sections(
     return names
 
 
-def NUMBERED_TITLE(text: str) -> str:
+def numbered_title(text: str) -> str:
+    """Given a numbered line ("1. 标题"), return it without its number."""
     match = NUMBERED.match(text)
     return match.group(2) if match else text
 
@@ -266,5 +267,5 @@ def numbering_gaps(entries: Sequence[RawEntry]) -> list[Warning]:
 def entry_title(entry: RawEntry) -> str:
     """Given a raw entry, return its title with wrapped lines joined and number removed."""
     texts = [line.text for line in entry.title_lines]
-    texts[0] = NUMBERED_TITLE(texts[0])
+    texts[0] = numbered_title(texts[0])
     return join_lines(texts)

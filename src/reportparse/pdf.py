@@ -44,7 +44,7 @@ from .errors import (
     NotReadableError,
     ReportParseError,
 )
-from .layout import Annot, Char, page_lines
+from .layout import Annot, Char
 from .model import Document, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
 from .reader import (
@@ -53,8 +53,10 @@ from .reader import (
     METADATA_KEYS,
     Matrix,
     apply_matrix,
+    build_page,
     file_sha256,
     page_matrix,
+    read_pages,
     wanted_pages,
 )
 
@@ -125,24 +127,12 @@ def _read_stream(
     total = len(page_objects)
     wanted = wanted_pages(pages, total, warnings)
     rsrcmgr = pdf.rsrcmgr
-    out_pages: list[Page] = []
-    failures = 0
-    first_failure: ReportParseError | None = None
-    for number in wanted:
-        try:
-            page = _read_page(rsrcmgr, page_objects[number - 1], number, limits, warnings)
-        except LimitExceededError as exc:
-            exc.path = where
-            raise
-        except ReportParseError as exc:
-            failures += 1
-            first_failure = first_failure or exc
-            warnings.append(Warning("page-unreadable", exc.message, number))
-            page = Page(number=number, lines=[])
-        out_pages.append(page)
-    if wanted and failures == len(wanted) and first_failure is not None:
-        first_failure.path = where
-        raise first_failure
+    out_pages = read_pages(
+        wanted,
+        lambda number: _read_page(rsrcmgr, page_objects[number - 1], number, limits, warnings),
+        where,
+        warnings,
+    )
     outline = _read_outline(doc, page_objects, warnings)
     metadata = _read_metadata(doc)
     return Document(
@@ -488,19 +478,7 @@ def _read_page(
     except Exception:
         annots = []
         warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
-    lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
-    for annot in unplaced:
-        warnings.append(
-            Warning("link-not-placed", f"link {annot.uri} is on a page without text", number)
-        )
-    return Page(
-        number=number,
-        lines=lines,
-        width=round(width, 2),
-        height=round(height, 2),
-        image_count=images,
-        char_count=sum(1 for c in chars if not c.text.isspace()),
-    )
+    return build_page(number, chars, annots, (width, height), images, warnings)
 
 
 # --------------------------------------------------------------------------- outline

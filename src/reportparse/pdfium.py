@@ -42,9 +42,8 @@ from .errors import (
     EncryptedPDFError,
     LimitExceededError,
     NotReadableError,
-    ReportParseError,
 )
-from .layout import Annot, Char, page_lines
+from .layout import Annot, Char
 from .model import Document, OutlineItem, Page, Warning
 from .profile import DEFAULT_LIMITS, Limits
 from .reader import (
@@ -53,8 +52,10 @@ from .reader import (
     METADATA_KEYS,
     Matrix,
     apply_matrix,
+    build_page,
     file_sha256,
     page_matrix,
+    read_pages,
     wanted_pages,
 )
 
@@ -141,24 +142,9 @@ def read_pdf(
         warnings: list[Warning] = []
         wanted = wanted_pages(pages, total, warnings)
         reader = _PageReader(pdf, limits)
-        out_pages: list[Page] = []
-        failures = 0
-        first_failure: ReportParseError | None = None
-        for number in wanted:
-            try:
-                page = reader.read(number, warnings)
-            except LimitExceededError as exc:
-                exc.path = where
-                raise
-            except ReportParseError as exc:
-                failures += 1
-                first_failure = first_failure or exc
-                warnings.append(Warning("page-unreadable", exc.message, number))
-                page = Page(number=number, lines=[])
-            out_pages.append(page)
-        if wanted and failures == len(wanted) and first_failure is not None:
-            first_failure.path = where
-            raise first_failure
+        out_pages = read_pages(
+            wanted, lambda number: reader.read(number, warnings), where, warnings
+        )
         outline = _read_outline(
             pdf,
             total,
@@ -359,19 +345,7 @@ class _PageReader:
                 warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
         finally:
             pdfium_c.FPDF_ClosePage(page)
-        lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
-        for annot in unplaced:
-            warnings.append(
-                Warning("link-not-placed", f"link {annot.uri} is on a page without text", number)
-            )
-        return Page(
-            number=number,
-            lines=lines,
-            width=round(width, 2),
-            height=round(height, 2),
-            image_count=images,
-            char_count=sum(1 for c in chars if not c.text.isspace()),
-        )
+        return build_page(number, chars, annots, (width, height), images, warnings)
 
     def _media_box(self, page: Any) -> tuple[float, float, float, float]:
         values = [ctypes.c_float() for _ in range(4)]

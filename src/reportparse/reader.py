@@ -4,9 +4,12 @@ the page transformation pdfminer applies (which both engines reproduce)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .model import Warning
+from .errors import LimitExceededError, ReportParseError
+from .layout import Annot, Char, page_lines
+from .model import Page, Warning
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -65,3 +68,55 @@ def apply_matrix(ctm: Matrix, x: float, y: float) -> tuple[float, float]:
     """Given a matrix and a point, return the transformed point."""
     a, b, c, d, e, f = ctm
     return a * x + c * y + e, b * x + d * y + f
+
+
+def read_pages(
+    wanted: Sequence[int], read_one: Callable[[int], Page], where: str, warnings: list[Warning]
+) -> list[Page]:
+    """Given page numbers and a reader of one page, return the pages read.
+
+    One unreadable page becomes an empty page and a "page-unreadable" warning; only when
+    every page fails is the first failure raised. A limit stops everything at once.
+    """
+    pages: list[Page] = []
+    failures: list[ReportParseError] = []
+    for number in wanted:
+        try:
+            page = read_one(number)
+        except LimitExceededError as exc:
+            exc.path = where
+            raise
+        except ReportParseError as exc:
+            failures.append(exc)
+            warnings.append(Warning("page-unreadable", exc.message, number))
+            page = Page(number=number, lines=[])
+        pages.append(page)
+    if failures and len(failures) == len(wanted):
+        failures[0].path = where
+        raise failures[0]
+    return pages
+
+
+def build_page(
+    number: int,
+    chars: Sequence[Char],
+    annots: Sequence[Annot],
+    size: tuple[float, float],
+    image_count: int,
+    warnings: list[Warning],
+) -> Page:
+    """Given one page's glyphs, link annotations, size and image count, return the Page."""
+    width, height = size
+    lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
+    for annot in unplaced:
+        warnings.append(
+            Warning("link-not-placed", f"link {annot.uri} is on a page without text", number)
+        )
+    return Page(
+        number=number,
+        lines=lines,
+        width=round(width, 2),
+        height=round(height, 2),
+        image_count=image_count,
+        char_count=sum(1 for c in chars if not c.text.isspace()),
+    )

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import hashlib
 import logging
 import math
 import os
@@ -74,6 +73,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from . import emit
+from .reader import file_sha256
 
 if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the CLI
     from multiprocessing.connection import Connection
@@ -484,15 +484,6 @@ def contained_target(out_dir: Path, relative: PurePosixPath) -> Path:
 # --------------------------------------------------------------------------- incremental
 
 
-def sha256_file(path: Path) -> str:
-    """Given a file, return the hex sha256 of its bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _load_issue(path: Path) -> dict[str, Any] | None:
     """Given a JSON file, return it if it is an issue (schema_version 1), else None."""
     try:
@@ -523,7 +514,7 @@ def up_to_date(source: Path, target: Path) -> dict[str, Any] | None:
     if issue is None:
         return None
     try:
-        current = sha256_file(source)
+        current = file_sha256(source)
     except OSError:
         return None
     return issue if issue["source"].get("sha256") == current else None
@@ -810,7 +801,7 @@ def _drop_stale_output(job: Job, target: Path) -> None:
     if not target.is_file():
         return
     try:
-        current: str | None = sha256_file(job.source)
+        current: str | None = file_sha256(job.source)
     except OSError:
         current = None
     if current is None or _recorded_sha(target) != current:
@@ -1022,6 +1013,5 @@ __all__ = [
     "output_relative",
     "rebuild_combined",
     "run_batch",
-    "sha256_file",
     "up_to_date",
 ]

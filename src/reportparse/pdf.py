@@ -52,10 +52,12 @@ from .reader import (
     MAX_OUTLINE_ITEMS,
     METADATA_KEYS,
     Matrix,
-    apply_matrix,
     build_page,
     file_sha256,
+    link_annot,
+    outline_overflow,
     page_matrix,
+    password_error,
     read_pages,
     wanted_pages,
 )
@@ -230,14 +232,7 @@ def _open(stream: BinaryIO, where: str, password: str | None) -> Any:
     except Exception as exc:  # pdfminer raises anything on broken files
         inner = _unwrap(exc)
         if isinstance(inner, PDFPasswordIncorrect):
-            if password:
-                raise EncryptedPDFError(
-                    "wrong password: the PDF does not open with the one given; check --password",
-                    path=where,
-                ) from None
-            raise EncryptedPDFError(
-                "the PDF is encrypted; give its password with --password", path=where
-            ) from None
+            raise password_error(password, where) from None
         if isinstance(inner, PDFEncryptionError):
             raise EncryptedPDFError(
                 f"the PDF's encryption is not supported ({_detail(inner)}); try --engine pdfium",
@@ -446,17 +441,7 @@ def _annots(page: PDFPage, height: float) -> list[Annot]:
             if uri is None or not isinstance(rect, list) or len(rect) != 4:
                 continue
             ax0, ay0, ax1, ay1 = (float(resolve1(v)) for v in rect)
-            px0, py0 = apply_matrix(ctm, ax0, ay0)
-            px1, py1 = apply_matrix(ctm, ax1, ay1)
-            found.append(
-                Annot(
-                    uri=uri,
-                    x0=min(px0, px1),
-                    top=height - max(py0, py1),
-                    x1=max(px0, px1),
-                    bottom=height - min(py0, py1),
-                )
-            )
+            found.append(link_annot(uri, (ax0, ay0), (ax1, ay1), ctm, height))
         except Exception:  # one malformed annotation must not cost the page
             continue
     return found
@@ -602,13 +587,7 @@ def _read_outline(
                         page = None
                     items.append(OutlineItem(title=title, level=level, page=page))
                     if len(items) >= MAX_OUTLINE_ITEMS:
-                        warnings.append(
-                            Warning(
-                                "outline-unreadable",
-                                f"the outline has more than {MAX_OUTLINE_ITEMS} bookmarks; "
-                                "the rest are skipped",
-                            )
-                        )
+                        warnings.append(outline_overflow())
                         return items
                 child, following = node.get("First"), node.get("Next")
                 if child is not None:

@@ -54,7 +54,10 @@ from .reader import (
     apply_matrix,
     build_page,
     file_sha256,
+    link_annot,
+    outline_overflow,
     page_matrix,
+    password_error,
     read_pages,
     wanted_pages,
 )
@@ -175,14 +178,7 @@ def _open(path: Path, where: str, password: str | None) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium_c.FPDF_ERR_PASSWORD:
-            if password:
-                raise EncryptedPDFError(
-                    "wrong password: the PDF does not open with the one given; check --password",
-                    path=where,
-                ) from None
-            raise EncryptedPDFError(
-                "the PDF is encrypted; give its password with --password", path=where
-            ) from None
+            raise password_error(password, where) from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise EncryptedPDFError(
                 "the PDF's encryption is not supported (PDFium: unsupported security "
@@ -521,17 +517,8 @@ class _PageReader:
                 uri = _decode_uri(self._uri_bytes(action))
                 if uri is None or not pdfium_c.FPDFAnnot_GetRect(annot, rect):
                     continue
-                px0, py0 = apply_matrix(ctm, rect.left, rect.bottom)
-                px1, py1 = apply_matrix(ctm, rect.right, rect.top)
-                found.append(
-                    Annot(
-                        uri=uri,
-                        x0=min(px0, px1),
-                        top=height - max(py0, py1),
-                        x1=max(px0, px1),
-                        bottom=height - min(py0, py1),
-                    )
-                )
+                corner, opposite = (rect.left, rect.bottom), (rect.right, rect.top)
+                found.append(link_annot(uri, corner, opposite, ctm, height))
             finally:
                 pdfium_c.FPDFPage_CloseAnnot(annot)
         return found
@@ -697,13 +684,7 @@ def _read_outline(
                         OutlineItem(title=title, level=level, page=_dest_page(doc, node, total))
                     )
                     if len(items) >= MAX_OUTLINE_ITEMS:
-                        warnings.append(
-                            Warning(
-                                "outline-unreadable",
-                                f"the outline has more than {MAX_OUTLINE_ITEMS} bookmarks; "
-                                "the rest are skipped",
-                            )
-                        )
+                        warnings.append(outline_overflow())
                         return items
                 child = pdfium_c.FPDFBookmark_GetFirstChild(doc, node)
                 following = pdfium_c.FPDFBookmark_GetNextSibling(doc, node)

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import LimitExceededError, ReportParseError
+from .errors import EncryptedPDFError, LimitExceededError, ReportParseError
 from .layout import Annot, Char, page_lines
 from .model import Page, Warning
 
@@ -119,4 +119,38 @@ def build_page(
         height=round(height, 2),
         image_count=image_count,
         char_count=sum(1 for c in chars if not c.text.isspace()),
+    )
+
+
+def password_error(password: str | None, where: str) -> EncryptedPDFError:
+    """Given the password tried (if any), return the error for a PDF it does not open."""
+    if password:
+        return EncryptedPDFError(
+            "wrong password: the PDF does not open with the one given; check --password",
+            path=where,
+        )
+    return EncryptedPDFError("the PDF is encrypted; give its password with --password", path=where)
+
+
+def link_annot(
+    uri: str, corner: tuple[float, float], opposite: tuple[float, float], ctm: Matrix, height: float
+) -> Annot:
+    """Given a link's URI, two opposite corners of its /Rect and the page's matrix and
+    height, return it as an Annot with a top-left origin."""
+    px0, py0 = apply_matrix(ctm, *corner)
+    px1, py1 = apply_matrix(ctm, *opposite)
+    return Annot(
+        uri=uri,
+        x0=min(px0, px1),
+        top=height - max(py0, py1),
+        x1=max(px0, px1),
+        bottom=height - min(py0, py1),
+    )
+
+
+def outline_overflow() -> Warning:
+    """Return the warning for an outline cut at MAX_OUTLINE_ITEMS bookmarks."""
+    return Warning(
+        "outline-unreadable",
+        f"the outline has more than {MAX_OUTLINE_ITEMS} bookmarks; the rest are skipped",
     )

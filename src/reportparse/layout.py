@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import compress, count, groupby, repeat
+from operator import add, eq, itemgetter, sub, truediv
 from typing import NamedTuple
 
 from .model import Line, LinkAnchor
@@ -58,6 +58,8 @@ _BOLD = re.compile(r"bold|heavy|black|semibold|demibold", re.IGNORECASE)
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _SPACES = re.compile(r"\s+")
 _QUOTES = frozenset("“”‘’")
+# Category Cc minus whitespace: a glyph made only of these is a broken ToUnicode's byte.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 class Char(NamedTuple):
@@ -108,6 +110,7 @@ def _is_space(char: Char) -> bool:
     return char.text.isspace()
 
 
+@functools.lru_cache(maxsize=1024)
 def font_name(raw: str) -> str:
     """Given a PDF font name, return it without its subset tag (``ABCDEF+SimSun``)."""
     return _SUBSET_PREFIX.sub("", raw)
@@ -134,6 +137,32 @@ def _usable(char: Char, page_box: PageBox | None) -> bool:
     return True
 
 
+def _usable_chars(chars: Iterable[Char], page_box: PageBox | None) -> list[Char]:
+    """Given a page's chars, return those :func:`_usable` keeps (the same test, inlined).
+
+    Centres are compared doubled (``x0 + x1`` against twice the bound): halving and
+    doubling are exact in floating point, so nothing moves across a bound.
+    """
+    if page_box is None:
+        kept = [c for c in chars if c.upright and c.text]
+    else:
+        x0, top, x1, bottom = page_box
+        tol = PAGE_BOX_TOLERANCE
+        lo_x, hi_x = 2 * (x0 - tol), 2 * (x1 + tol)
+        lo_y, hi_y = 2 * (top - tol), 2 * (bottom + tol)
+        kept = [
+            c
+            for c in chars
+            if c.upright
+            and c.text
+            and lo_x <= c.x0 + c.x1 <= hi_x
+            and lo_y <= c.top + c.bottom <= hi_y
+        ]
+    if _CONTROL.search("".join([c.text for c in kept])) is None:
+        return kept  # no control char anywhere on the page: the usual case
+    return [c for c in kept if _usable(c, None)]
+
+
 @functools.lru_cache(maxsize=8192)
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
@@ -152,50 +181,62 @@ def _punct_pair(left: str, right: str) -> bool:
     return (a in _QUOTES and _is_wide(b)) or (b in _QUOTES and _is_wide(a))
 
 
+def _is_double(prev: Char, char: Char) -> bool:
+    """Given two neighbouring glyphs, return whether the second is the first drawn again."""
+    narrower = min(char.x1 - char.x0, prev.x1 - prev.x0)
+    limit = min(DUPLICATE_OFFSET * min(_em(char), _em(prev)), 0.5 * narrower)
+    return (
+        char.text == prev.text
+        and abs(char.x0 - prev.x0) < limit
+        and abs(_cy(char) - _cy(prev)) < limit
+    )
+
+
 def _dedupe(chars: Sequence[Char]) -> list[Char]:
     """Given chars sorted left to right, drop glyphs drawn twice at (almost) one spot."""
-    if all(a.text != b.text for a, b in pairwise(chars)):
-        return list(chars)  # no neighbours alike: nothing can be a double
+    texts = list(map(_text, chars))
+    alike = compress(range(len(texts)), map(eq, texts, texts[1:]))  # C-level scan
+    if not any(_is_double(chars[index], chars[index + 1]) for index in alike):
+        # No neighbour doubles another, so nothing is dropped (the usual "ll", "00").
+        return list(chars)
     kept: list[Char] = []
     for char in chars:
-        if kept:
-            prev = kept[-1]
-            narrower = min(char.x1 - char.x0, prev.x1 - prev.x0)
-            limit = min(DUPLICATE_OFFSET * min(_em(char), _em(prev)), 0.5 * narrower)
-            if (
-                char.text == prev.text
-                and abs(char.x0 - prev.x0) < limit
-                and abs(_cy(char) - _cy(prev)) < limit
-            ):
-                continue
+        if kept and _is_double(kept[-1], char):
+            continue
         kept.append(char)
     return kept
 
 
-def _drop_overprinted_spaces(chars: Sequence[Char]) -> list[Char]:
+def _drop_overprinted_spaces(
+    chars: Sequence[Char], spaces: Sequence[bool] | None = None
+) -> list[Char]:
     """Given one line's chars sorted left to right, drop space glyphs drawn over a letter.
 
     Some exporters (LibreOffice on hyperlinked list items) print a space on top of a
     line's first or last letter; sorted by left edge it would split a word ("htm l").
     Only the nearest glyphs on either side can lie under a space, so the check is local.
+    ``spaces`` (which chars are whitespace) may be given when the caller knows it.
     """
-    kept: list[Char] = []
-    for index, char in enumerate(chars):
-        if _is_space(char):
-            width = max(char.x1 - char.x0, 1e-6)
-            nearby = [*chars[max(index - 2, 0) : index], *chars[index + 1 : index + 3]]
-            covered = max(
-                (
-                    min(char.x1, other.x1) - max(char.x0, other.x0)
-                    for other in nearby
-                    if not _is_space(other)
-                ),
-                default=0.0,
-            )
-            if covered > 0.5 * width:
-                continue
-        kept.append(char)
-    return kept
+    if spaces is None:
+        spaces = [_is_space(char) for char in chars]
+    dropped: set[int] = set()
+    for index in [i for i, space in enumerate(spaces) if space]:
+        char = chars[index]
+        width = max(char.x1 - char.x0, 1e-6)
+        nearby = [*range(max(index - 2, 0), index), *range(index + 1, min(index + 3, len(chars)))]
+        covered = max(
+            (
+                min(char.x1, chars[other].x1) - max(char.x0, chars[other].x0)
+                for other in nearby
+                if not spaces[other]
+            ),
+            default=0.0,
+        )
+        if covered > 0.5 * width:
+            dropped.add(index)
+    if not dropped:
+        return list(chars)
+    return [char for index, char in enumerate(chars) if index not in dropped]
 
 
 def _gap_em(left: Char, right: Char) -> float:
@@ -209,31 +250,87 @@ def join_chars(chars: Sequence[Char]) -> str:
     gap between two glyphs is wide (see the module docstring); runs of spaces collapse to
     one and the ends are stripped.
     """
-    spaces = [char.text.isspace() for char in chars]
-    pair_gaps = [
-        None if spaces[i] or spaces[i + 1] else _gap_em(chars[i], chars[i + 1])
-        for i in range(len(chars) - 1)
-    ]
-    gaps = [gap for gap in pair_gaps if gap is not None]
+    if not chars:
+        return ""
+    columns = _Columns(*zip(*chars, strict=True))
+    return _join(columns, list(map(str.isspace, columns.texts)))
+
+
+class _Columns(NamedTuple):
+    """One line's glyphs as columns (``zip(*chars)``): one C-level pass instead of one
+    Python-level pass per field, which is what a thousand glyphs a page can afford."""
+
+    texts: tuple[str, ...]
+    x0s: tuple[float, ...]
+    tops: tuple[float, ...]
+    x1s: tuple[float, ...]
+    bottoms: tuple[float, ...]
+    fontnames: tuple[str, ...]
+    sizes: tuple[float, ...]
+    uprights: tuple[bool, ...]
+
+
+def _median(values: Sequence[float]) -> float:
+    """Given numbers, return their median (statistics.median's arithmetic, less overhead)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _pair_gaps(columns: _Columns) -> list[float]:
+    """Given a line's columns, return each neighbour pair's gap in em (:func:`_gap_em`)."""
+    _, x0s, tops, x1s, bottoms, _, sizes, _ = columns
+    widths = map(sub, x0s[1:], x1s)
+    if sizes[0] > 0.5 and sizes.count(sizes[0]) == len(sizes):
+        # One size throughout: (em + em) / 2 is exactly em.
+        return list(map(truediv, widths, repeat(sizes[0])))
+    if min(sizes) > 0.5:
+        ems: Sequence[float] = sizes
+    else:
+        ems = [
+            size if size > 0.5 else max(bottom - top, 1.0)
+            for size, top, bottom in zip(sizes, tops, bottoms, strict=True)
+        ]
+    return list(map(truediv, widths, map(truediv, map(add, ems, ems[1:]), repeat(2))))
+
+
+def _join(columns: _Columns, spaces: list[bool]) -> str:
+    """Given a line's columns and which glyphs are whitespace, return join_chars's text.
+
+    Only the few gaps wide enough for a space are looked at one by one.
+    """
+    texts = columns.texts
+    pair_gaps: list[float | None] = list(_pair_gaps(columns))
+    has_space = True in spaces
+    if has_space:
+        pair_gaps = [
+            None if left_space or right_space else gap
+            for gap, left_space, right_space in zip(pair_gaps, spaces, spaces[1:], strict=False)
+        ]
+        gaps = [gap for gap in pair_gaps if gap is not None]
+    else:
+        gaps = pair_gaps  # type: ignore[assignment]  # no None without a space
     base = 0.0
     if len(gaps) >= MIN_GAPS_FOR_BASE:
-        base = min(max(statistics.median(gaps), 0.0), MAX_BASE_GAP)
-    parts: list[str] = []
-    prev: Char | None = None
-    for index, char in enumerate(chars):
-        if spaces[index]:
-            parts.append(" ")
-            prev = None
-            continue
-        if prev is not None:
-            gap = pair_gaps[index - 1]
-            assert gap is not None  # prev is the glyph right before, and neither is a space
-            limit = base + SPACE_GAP
-            # Only a gap wide enough for a space needs the (rarer) punctuation check.
-            if gap > limit and (gap > PUNCT_GAP or not _punct_pair(prev.text, char.text)):
-                parts.append(" ")
-        parts.append(char.text)
-        prev = char
+        base = min(max(_median(gaps), 0.0), MAX_BASE_GAP)
+    limit = base + SPACE_GAP
+    wide: list[int] = []
+    if gaps and max(gaps) > limit:
+        # Only a gap wide enough for a space needs the (rarer) punctuation check.
+        wide = [
+            index
+            for index, gap in enumerate(pair_gaps)
+            if gap is not None
+            and gap > limit
+            and (gap > PUNCT_GAP or not _punct_pair(texts[index], texts[index + 1]))
+        ]
+    if not has_space and not wide:
+        return _SPACES.sub(" ", "".join(texts)).strip()
+    parts = [" " if space else text for text, space in zip(texts, spaces, strict=True)]
+    for index in reversed(wide):
+        parts.insert(index + 1, " ")
     return _SPACES.sub(" ", "".join(parts)).strip()
 
 
@@ -254,7 +351,8 @@ class _Cluster:
         """Add glyphs that share one vertical centre and size."""
         # Tall glyphs (Han, capitals) define the line's centre more than a tight box of
         # a comma sitting on the baseline.
-        weight = sum(max(char.bottom - char.top, 0.1) for char in chars)
+        # The glyphs share top and bottom, so one height repeated (summed as before).
+        weight = sum([max(chars[0].bottom - chars[0].top, 0.1)] * len(chars))
         self.chars.extend(chars)
         self.weight += weight
         self.cy_sum += cy * weight
@@ -269,18 +367,29 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     Rotated chars, control chars and chars whose centre lies outside ``page_box``
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
-    usable = sorted((c for c in chars if _usable(c, page_box)), key=_vertical_key)
-    return _group_usable(usable)
+    usable = _sort_vertically(_usable_chars(chars, page_box))
+    return [group.chars for group in _group_usable(usable)]
 
 
-def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
+class _LineChars(NamedTuple):
+    """One visual line's glyphs left to right, as columns, and which are whitespace."""
+
+    chars: list[Char]
+    columns: _Columns
+    spaces: list[bool]
+
+
+def _group_usable(usable: Sequence[Char]) -> list[_LineChars]:
     """Given usable chars sorted by vertical centre, return them grouped into lines."""
     clusters: list[_Cluster] = []
     recent: list[_Cluster] = []  # the last _RECENT_LINES clusters, the only candidates
     # Glyphs sharing one centre and size (a run of one font on one line) are placed as
     # one: adding the first only draws its cluster nearer, so the rest go there too.
-    for run in _same_height_runs(usable):
-        cy, em = _cy(run[0]), _em(run[0])
+    for _, same in groupby(usable, _height_key):
+        run = list(same)
+        first = run[0]
+        cy = (first.top + first.bottom) / 2
+        em = first.size if first.size > 0.5 else max(first.bottom - first.top, 1.0)
         best: _Cluster | None = None
         best_distance = float("inf")
         for cluster in recent:
@@ -292,34 +401,30 @@ def _group_usable(usable: Sequence[Char]) -> list[list[Char]]:
             clusters.append(best)
             recent = clusters[-_RECENT_LINES:]
         best.add(run, cy, em)
-    clusters.sort(key=lambda cl: (cl.cy, min(c.x0 for c in cl.chars)))
-    lines: list[list[Char]] = []
+    clusters.sort(key=lambda cl: (cl.cy, min(map(_x0, cl.chars))))
+    lines: list[_LineChars] = []
     for cluster in clusters:
         ordered = sorted(cluster.chars, key=_reading_key)
-        if any(char.text.isspace() for char in ordered):
-            ordered = _drop_overprinted_spaces(ordered)
-        ordered = _dedupe(ordered)
-        if any(not _is_space(c) for c in ordered):
-            lines.append(ordered)
+        columns = _Columns(*zip(*ordered, strict=True))
+        texts = columns.texts
+        spaces = list(map(str.isspace, texts))
+        if True in spaces or any(map(eq, texts, texts[1:])):
+            if True in spaces:
+                ordered = _drop_overprinted_spaces(ordered, spaces)
+            ordered = _dedupe(ordered)
+            if not ordered:
+                continue
+            columns = _Columns(*zip(*ordered, strict=True))
+            spaces = list(map(str.isspace, columns.texts))
+        if False in spaces:
+            lines.append(_LineChars(ordered, columns, spaces))
     return lines
 
 
-def _same_height_runs(chars: Sequence[Char]) -> list[list[Char]]:
-    """Given chars sorted by centre, return runs of neighbours with one centre and size."""
-    runs: list[list[Char]] = []
-    last: tuple[float, float, float] | None = None
-    for char in chars:
-        key = (char.top, char.bottom, char.size)
-        if key == last:
-            runs[-1].append(char)
-        else:
-            runs.append([char])
-            last = key
-    return runs
-
-
-def _reading_key(char: Char) -> tuple[float, float, float]:
-    return (char.x0, char.x1, char.top)
+# Glyphs with one key share a vertical centre and size: they go to one line together.
+_height_key = itemgetter(2, 4, 6)  # (top, bottom, size)
+# Left to right: (x0, x1, top).
+_reading_key = itemgetter(1, 3, 2)
 
 
 def _vertical_key(char: Char) -> tuple[float, float]:
@@ -327,26 +432,63 @@ def _vertical_key(char: Char) -> tuple[float, float]:
     return (char.top + char.bottom, char.x0)
 
 
-def _make_line(chars: Sequence[Char], page_number: int) -> Line | None:
-    text = join_chars(chars)
+def _sort_vertically(chars: list[Char]) -> list[Char]:
+    """Given chars, return them sorted by :func:`_vertical_key` (stable).
+
+    The keys are built with C-level ``map`` calls and the index keeps ties in their
+    original order, as a stable sort would: no Python call per glyph.
+    """
+    keys = sorted(zip(map(add, map(_top, chars), map(_bottom, chars)), map(_x0, chars), count()))
+    return list(map(chars.__getitem__, map(_third, keys)))
+
+
+_third = itemgetter(2)
+
+
+def _make_line(group: _LineChars, page_number: int) -> Line | None:
+    chars, columns, spaces = group
+    text = _join(columns, spaces)
     if not text:
         return None
-    ink = [c for c in chars if not c.text.isspace()]
-    fonts: Counter[str] = Counter()
-    for raw_name, count in Counter(c.fontname for c in ink).items():
-        fonts[font_name(raw_name)] += count  # subsets of one font count together
-    font = fonts.most_common(1)[0][0] if fonts else None
+    if True in spaces:
+        ink = [char for char, space in zip(chars, spaces, strict=True) if not space]
+        columns = _Columns(*zip(*ink, strict=True))
+    font = _main_font(columns.fontnames)
     return Line(
         text=text,
         page=page_number,
-        x0=ink[0].x0,  # chars come sorted by left edge
-        top=min(c.top for c in ink),
-        x1=max(c.x1 for c in ink),
-        bottom=max(c.bottom for c in ink),
+        x0=columns.x0s[0],  # chars come sorted by left edge
+        top=min(columns.tops),
+        x1=max(columns.x1s),
+        bottom=max(columns.bottoms),
         font=font,
-        size=round(float(statistics.median(c.size for c in ink)), 2),
+        size=round(float(_median(columns.sizes)), 2),
         bold=is_bold_font(font),
     )
+
+
+def _main_font(fontnames: Sequence[str]) -> str | None:
+    """Given a line's glyphs' font names, return the one most use, subset tags removed.
+
+    Subsets of one font count together; a tie goes to the font seen first.
+    """
+    if fontnames.count(fontnames[0]) == len(fontnames):
+        return font_name(fontnames[0])  # one font throughout: no counting
+    counts = Counter(fontnames)
+    merged: dict[str, int] = {}
+    for raw_name, glyphs in counts.items():
+        name = font_name(raw_name)
+        merged[name] = merged.get(name, 0) + glyphs
+    return max(merged, key=merged.__getitem__) if merged else None
+
+
+_text = itemgetter(0)
+_x0 = itemgetter(1)
+_fontname = itemgetter(5)
+_top = itemgetter(2)
+_x1 = itemgetter(3)
+_bottom = itemgetter(4)
+_size = itemgetter(6)
 
 
 def chars_to_lines(
@@ -357,8 +499,9 @@ def chars_to_lines(
     Each line has its text (see :func:`join_chars`), its box, the font most of its glyphs
     use (subset tag removed), the median font size and whether that font is bold.
     """
+    usable = _sort_vertically(_usable_chars(chars, page_box))
     lines: list[Line] = []
-    for group in group_chars(chars, page_box=page_box):
+    for group in _group_usable(usable):
         line = _make_line(group, page_number)
         if line is not None:
             lines.append(line)
@@ -385,10 +528,6 @@ def _line_for(char: Char, lines: Sequence[Line]) -> int | None:
         if distance < best_distance:
             best, best_distance = index, distance
     return best
-
-
-def _inside(char: Char, annot: Annot) -> bool:
-    return annot.x0 <= _cx(char) <= annot.x1 and annot.top <= _cy(char) <= annot.bottom
 
 
 def _box_overlaps(line: Line, annot: Annot) -> bool:
@@ -430,7 +569,7 @@ def attach_links(
     overlaps, else to the nearest line, with text None, so that no URI is lost. Only a
     page without lines leaves annotations unplaced. Duplicates on one line count once.
     """
-    return _attach(lines, [c for c in chars if _usable(c, page_box)], annots, line_of)
+    return _attach(lines, _usable_chars(chars, page_box), annots, line_of)
 
 
 def _attach(
@@ -447,14 +586,20 @@ def _attach(
         return []
     # Sorted by vertical centre, so each annotation only looks at the glyphs in its band.
     ordered = list(usable) if presorted else sorted(usable, key=_cy)
-    centres = [_cy(c) for c in ordered]
+    # Doubled centres (top + bottom) against doubled bounds: exact, and no division.
+    centres = [c.top + c.bottom for c in ordered]
     placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
     unplaced: list[Annot] = []
     for annot in sorted(annots, key=lambda a: (a.top, a.x0)):
         per_line: dict[int, list[Char]] = {}
-        band = ordered[bisect_left(centres, annot.top) : bisect_right(centres, annot.bottom)]
+        # The band holds the glyphs whose centre is inside vertically (doubled, exactly);
+        # of those, the ones whose centre is inside horizontally are the anchor's.
+        band = ordered[
+            bisect_left(centres, 2 * annot.top) : bisect_right(centres, 2 * annot.bottom)
+        ]
+        left, right = 2 * annot.x0, 2 * annot.x1
         for char in band:
-            if _inside(char, annot):
+            if left <= char.x0 + char.x1 <= right:
                 # The line a glyph was grouped into, when known; else found by geometry.
                 index = line_of.get(id(char)) if line_of is not None else _line_for(char, lines)
                 if index is not None:
@@ -495,13 +640,14 @@ def page_lines(
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
     the annotations that could not be placed (a page with no lines)."""
-    usable = sorted((c for c in chars if _usable(c, page_box)), key=_vertical_key)
+    usable = _sort_vertically(_usable_chars(chars, page_box))
     lines: list[Line] = []
     line_of: dict[int, int] = {}
     for group in _group_usable(usable):
         line = _make_line(group, page_number)
         if line is not None:
-            line_of.update((id(char), len(lines)) for char in group)
+            if annots:  # which line each glyph went to: only links need it
+                line_of.update(dict.fromkeys(map(id, group.chars), len(lines)))
             lines.append(line)
     unplaced = _attach(lines, usable, annots, line_of, presorted=True)
     return lines, unplaced

@@ -29,10 +29,11 @@ from __future__ import annotations
 import ctypes
 import functools
 import re
+import struct
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -85,11 +86,37 @@ def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
-_get_text_object = _proto(pdfium_c.FPDFText_GetTextObject, _VP, _VP, _INT)
-_get_loose_box = _proto(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VP, _INT, _VP)
-_get_matrix = _proto(pdfium_c.FPDFText_GetMatrix, _INT, _VP, _INT, _VP)
-_get_font_size = _proto(pdfium_c.FPDFTextObj_GetFontSize, _INT, _VP, _VP)
-_get_font = _proto(pdfium_c.FPDFTextObj_GetFont, _VP, _VP)
+def _untyped(func: Any, restype: Any) -> Any:
+    """Given a pypdfium2.raw function, return it with no argument types at all.
+
+    For the two calls made per glyph: without ``argtypes`` ctypes converts nothing, so the
+    caller passes ready-made ctypes objects (the text page as a ``c_void_p``, the rectangle
+    by ``byref``) and a plain int index; that halves the cost of a call again.
+    """
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    assert address, "pypdfium2 function without an address"
+    return ctypes.CFUNCTYPE(restype)(address)
+
+
+# Per glyph: (text page, index) -> text object address or None.
+_glyph_object = _untyped(pdfium_c.FPDFText_GetTextObject, _VP)
+# Per glyph: (text page, index, byref(FS_RECTF)) -> success.
+_glyph_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _INT)
+# Per text object: (text page, index, byref(FS_MATRIX)) -> success.
+_glyph_matrix = _untyped(pdfium_c.FPDFText_GetMatrix, _INT)
+# Per text object: (object, byref(c_float)) -> success.
+_object_font_size = _untyped(pdfium_c.FPDFTextObj_GetFontSize, _INT)
+# Per text object: (object,) -> font address or None.
+_object_font = _untyped(pdfium_c.FPDFTextObj_GetFont, _VP)
+# Per page object, to count images: (page or form[, index]) -> count, object, type.
+_page_object_count = _untyped(pdfium_c.FPDFPage_CountObjects, _INT)
+_page_object = _untyped(pdfium_c.FPDFPage_GetObject, _VP)
+_form_object_count = _untyped(pdfium_c.FPDFFormObj_CountObjects, _INT)
+# FPDFFormObj_GetObject's index is an unsigned long: typed, so no int is passed short.
+_form_object = _proto(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+_object_type = _untyped(pdfium_c.FPDFPageObj_GetType, _INT)
+# FS_MATRIX is six C floats: a, b, c, d, e, f.
+_unpack_matrix = struct.Struct("6f").unpack_from
 _get_origin = _proto(
     pdfium_c.FPDFText_GetCharOrigin,
     _INT,
@@ -221,28 +248,17 @@ class _Font:
         self.descent = descent
 
 
-class _Run:
+class _Run(NamedTuple):
     """What the chars of one text object share: font, size and vertical extent."""
 
-    __slots__ = ("bottom", "fontname", "simple", "size", "top", "upright")
-
-    def __init__(
-        self,
-        fontname: str,
-        size: float,
-        upright: bool,
-        simple: bool,
-        top: float = 0.0,
-        bottom: float = 0.0,
-    ) -> None:
-        self.fontname = fontname
-        self.size = size  # pdfminer's char size: the box height in device space
-        self.upright = upright  # pdfminer's test: a*d > 0 and b*c <= 0
-        # No rotation (b == 0): every char's box has the same vertical extent, pdfminer's
-        # baseline + descent .. + size; top/bottom are already top-left-origin values.
-        self.simple = simple
-        self.top = top
-        self.bottom = bottom
+    fontname: str
+    size: float  # pdfminer's char size: the box height in device space
+    upright: bool  # pdfminer's test: a*d > 0 and b*c <= 0
+    # No rotation (b == 0): every char's box has the same vertical extent, pdfminer's
+    # baseline + descent .. + size; top/bottom are already top-left-origin values.
+    simple: bool
+    top: float = 0.0
+    bottom: float = 0.0
 
 
 # pdfminer's descent (1/1000 em) for the standard-14 fonts and their Windows aliases,
@@ -292,6 +308,13 @@ _STD14_DESCENT: dict[str, float] = {
 }
 
 
+# (font address, font size, matrix a, b, c, d, e or 0, f): what decides a text object's run.
+_RunKey = tuple[int, float, float, float, float, float, float, float]
+_RunCache = dict[_RunKey, _Run]
+# Runs remembered across pages of one geometry (a few hundred per page layout).
+_MAX_RUNS = 4096
+
+
 class _PageReader:
     """Reads pages of one open document; caches fonts across pages."""
 
@@ -305,6 +328,10 @@ class _PageReader:
         self._rect = pdfium_c.FS_RECTF()
         self._origin = (ctypes.c_double(), ctypes.c_double())
         self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_arg = ctypes.byref(self._matrix)
+        self._float_arg = ctypes.byref(self._float)
+        self._runs: _RunCache = {}
+        self._runs_geometry: tuple[float, ...] = ()
 
     # ------------------------------------------------------------------ page
 
@@ -359,11 +386,17 @@ class _PageReader:
             return []
         text = _page_text(textpage, count)
         tp = _address(textpage)
+        tp_arg = ctypes.c_void_p(tp)
         rect = self._rect
-        rect_ref = ctypes.addressof(rect)
-        get_object = _get_text_object
-        get_box = _get_loose_box
-        runs: dict[int, _Run] = {}
+        rect_arg = ctypes.byref(rect)
+        matrix, matrix_arg = self._matrix, self._matrix_arg
+        font_size_value, font_size_arg = self._float, self._float_arg
+        get_object, get_box = _glyph_object, _glyph_box
+        get_matrix, get_font_size, get_font = _glyph_matrix, _object_font_size, _object_font
+        void_p, unpack_matrix = ctypes.c_void_p, _unpack_matrix
+        # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through.
+        new_char = tuple.__new__
+        runs = self._runs_for(ctm, height)
         ca, cb, cc, cd, ce, _ = ctm
         plain = cb == 0 and cc == 0 and ca == 1 and cd == 1  # no page rotation
         chars: list[Char] = []
@@ -371,42 +404,54 @@ class _PageReader:
         last_obj = 0
         fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
         run_simple = True
+        narrow = 0.0
         last_left = last_right = float("nan")
         last_piece_obj = 0
-        for index in range(count):
-            obj = get_object(tp, index)
+        for index, glyph in enumerate(text):
+            obj = get_object(tp_arg, index)
             if not obj:  # a space or line break PDFium generated: layout decides spacing
                 continue
             if obj != last_obj:
+                # A new text object. Producers often start one every few glyphs
+                # (reportlab at each change of subset font); those sharing a font, size
+                # and matrix share one _Run, so this costs three C calls and a lookup.
                 last_obj = obj
-                run = runs.get(obj)
+                get_matrix(tp_arg, index, matrix_arg)
+                a, b, c, d, e, f = unpack_matrix(matrix)
+                obj_arg = void_p(obj)
+                font_size = font_size_value.value if get_font_size(obj_arg, font_size_arg) else 1.0
+                # e (the x offset) moves a char's y only on a rotated page.
+                key = (get_font(obj_arg) or 0, font_size, a, b, c, d, e if cb else 0.0, f)
+                run = runs.get(key)
                 if run is None:
-                    run = runs[obj] = self._run(textpage, index, obj, ctm, height)
-                fontname, size, upright = run.fontname, run.size, run.upright
-                run_simple, top, bottom = run.simple, run.top, run.bottom
+                    run = runs[key] = self._run(key, e, ctm, height)
+                fontname, size, upright, run_simple, top, bottom = run
                 simple = run_simple and plain
-            get_box(tp, index, rect_ref)
-            left, right = rect.left, rect.right
+                narrow = _NARROW_WIDE * size
+            get_box(tp_arg, index, rect_arg)
+            left = rect.left
+            right = rect.right
             if left == last_left and right == last_right and obj == last_piece_obj:
                 # One glyph PDFium split into several chars (a ligature "fi" or a
                 # multi-char ToUnicode entry): pdfminer keeps it as one char.
                 prev = chars[-1]
-                chars[-1] = Char(
-                    prev.text + text[index], prev.x0, prev.top, prev.x1, prev.bottom,
-                    fontname, size, upright,
-                )  # fmt: skip
+                chars[-1] = prev._replace(text=prev.text + glyph)
                 continue
-            last_left, last_right, last_piece_obj = left, right, obj
-            if right - left < _NARROW_WIDE * size and _is_wide(text[index]):
+            last_left = left
+            last_right = right
+            last_piece_obj = obj
+            if right - left < narrow and _is_wide(glyph):
                 left, right = self._advance_box(tp, index, left, right, size)
             if simple:
                 append(
-                    Char(text[index], left + ce, top, right + ce, bottom, fontname, size, upright)
+                    new_char(
+                        Char, (glyph, left + ce, top, right + ce, bottom, fontname, size, upright)
+                    )
                 )
             else:
                 x0, x1 = self._device_x(ctm, rect)
                 y0, y1 = (top, bottom) if run_simple else self._device_y(ctm, rect, height)
-                append(Char(text[index], x0, y0, x1, y1, fontname, size, upright))
+                append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
         limit = self.limits.max_chars_per_page
         if len(chars) > limit:
             raise LimitExceededError(
@@ -414,6 +459,19 @@ class _PageReader:
                 "raise the limit with --max-chars-per-page"
             )
         return chars
+
+    def _runs_for(self, ctm: Matrix, height: float) -> _RunCache:
+        """Given a page's geometry, return the runs cache for pages shaped so.
+
+        Pages of one layout repeat their baselines, so the cache carries over while the
+        geometry stays; it is emptied when the geometry changes or it grows past
+        :data:`_MAX_RUNS`, so memory stays flat however long the document.
+        """
+        geometry = (*ctm, height)
+        if geometry != self._runs_geometry or len(self._runs) > _MAX_RUNS:
+            self._runs = {}
+            self._runs_geometry = geometry
+        return self._runs
 
     def _advance_box(
         self, tp: int, index: int, left: float, right: float, size: float
@@ -439,22 +497,16 @@ class _PageReader:
         ys = [y for _, y in _corners(ctm, rect)]
         return height - max(ys), height - min(ys)
 
-    def _run(self, textpage: Any, index: int, obj: int, ctm: Matrix, height: float) -> _Run:
-        """Given a char's text object, return what its chars share (pdfminer's view)."""
-        matrix = self._matrix
-        _get_matrix(_address(textpage), index, ctypes.addressof(matrix))
+    def _run(self, key: _RunKey, e: float, ctm: Matrix, height: float) -> _Run:
+        """Given a text object's font, size and matrix (a run key), return its _Run."""
+        font_key, font_size, a, b, c, d, _, f = key
         # Text space -> device space: the char's matrix (text matrix x CTM, with horizontal
         # scaling and rise folded in) followed by pdfminer's page transformation.
-        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
         ca, cb, cc, cd, _, _ = ctm
         da, db = a * ca + b * cc, a * cb + b * cd
         dc, dd = c * ca + d * cc, c * cb + d * cd
-        _, oy = apply_matrix(ctm, matrix.e, matrix.f)
-        size_value = self._float
-        if not _get_font_size(obj, ctypes.addressof(size_value)):
-            size_value.value = 1.0
-        font_size = float(size_value.value)
-        font = self._font(_get_font(obj) or 0)
+        _, oy = apply_matrix(ctm, e, f)
+        font = self._font(font_key)
         upright = da * dd > 0 and db * dc <= 0
         if db == 0:
             # pdfminer: box (0, descent*size) .. (adv, descent*size + size) through the
@@ -554,10 +606,13 @@ def _page_text(textpage: Any, count: int) -> str | list[str]:
 
 def _count_images(page: Any) -> int:
     """Given a page, return how many images it draws (inside forms too)."""
+    image, form = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+    get_type = _object_type
     images = 0
-    stack: list[tuple[Any, Callable[..., Any], int]] = []
-    count = pdfium_c.FPDFPage_CountObjects(page)
-    stack.append((page, pdfium_c.FPDFPage_GetObject, count))
+    page_arg = ctypes.c_void_p(_address(page))
+    stack: list[tuple[Any, Callable[..., Any], int]] = [
+        (page_arg, _page_object, int(_page_object_count(page_arg)))
+    ]
     seen = 0
     while stack:
         parent, getter, total = stack.pop()
@@ -566,13 +621,12 @@ def _count_images(page: Any) -> int:
             seen += 1
             if not obj or seen > 1_000_000:
                 continue
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            obj_arg = ctypes.c_void_p(obj)
+            kind = get_type(obj_arg)
+            if kind == image:
                 images += 1
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                stack.append(
-                    (obj, pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFFormObj_CountObjects(obj))
-                )
+            elif kind == form:
+                stack.append((obj_arg, _form_object, int(_form_object_count(obj_arg))))
     return images
 
 

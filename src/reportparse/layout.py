@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, groupby, repeat
-from operator import add, eq, itemgetter, sub, truediv
+from operator import add, eq, gt, itemgetter, sub, truediv
 from typing import NamedTuple
 
 from .model import Line, LinkAnchor
@@ -116,6 +116,7 @@ def font_name(raw: str) -> str:
     return _SUBSET_PREFIX.sub("", raw)
 
 
+@functools.lru_cache(maxsize=1024)
 def is_bold_font(name: str | None) -> bool:
     """Given a font name, return whether it names a bold face (``Arial-BoldMT``, ``宋体,Bold``)."""
     return bool(name) and _BOLD.search(name or "") is not None
@@ -302,36 +303,41 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
     Only the few gaps wide enough for a space are looked at one by one.
     """
     texts = columns.texts
-    pair_gaps: list[float | None] = list(_pair_gaps(columns))
+    # Gap i lies between glyphs i and i + 1; a gap next to a space glyph does not count
+    # (it is NaN here: never wide, and left out of the median).
+    pair_gaps = _pair_gaps(columns)
     has_space = True in spaces
     if has_space:
         pair_gaps = [
-            None if left_space or right_space else gap
+            _NAN if left_space or right_space else gap
             for gap, left_space, right_space in zip(pair_gaps, spaces, spaces[1:], strict=False)
         ]
-        gaps = [gap for gap in pair_gaps if gap is not None]
+        gaps = [
+            gap
+            for gap, left_space, right_space in zip(pair_gaps, spaces, spaces[1:], strict=False)
+            if not (left_space or right_space)
+        ]
     else:
-        gaps = pair_gaps  # type: ignore[assignment]  # no None without a space
+        gaps = pair_gaps
     base = 0.0
     if len(gaps) >= MIN_GAPS_FOR_BASE:
         base = min(max(_median(gaps), 0.0), MAX_BASE_GAP)
     limit = base + SPACE_GAP
-    wide: list[int] = []
-    if gaps and max(gaps) > limit:
-        # Only a gap wide enough for a space needs the (rarer) punctuation check.
-        wide = [
-            index
-            for index, gap in enumerate(pair_gaps)
-            if gap is not None
-            and gap > limit
-            and (gap > PUNCT_GAP or not _punct_pair(texts[index], texts[index + 1]))
-        ]
+    # Only a gap wide enough for a space needs the (rarer) punctuation check.
+    wide = [
+        index
+        for index in compress(count(), map(gt, pair_gaps, repeat(limit)))
+        if pair_gaps[index] > PUNCT_GAP or not _punct_pair(texts[index], texts[index + 1])
+    ]
     if not has_space and not wide:
         return _SPACES.sub(" ", "".join(texts)).strip()
     parts = [" " if space else text for text, space in zip(texts, spaces, strict=True)]
     for index in reversed(wide):
         parts.insert(index + 1, " ")
     return _SPACES.sub(" ", "".join(parts)).strip()
+
+
+_NAN = float("nan")
 
 
 # --------------------------------------------------------------------------- grouping
@@ -367,7 +373,7 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     Rotated chars, control chars and chars whose centre lies outside ``page_box``
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
-    usable = _sort_vertically(_usable_chars(chars, page_box))
+    usable = sorted(_usable_chars(chars, page_box), key=_vertical_key)
     return [group.chars for group in _group_usable(usable)]
 
 
@@ -432,19 +438,6 @@ def _vertical_key(char: Char) -> tuple[float, float]:
     return (char.top + char.bottom, char.x0)
 
 
-def _sort_vertically(chars: list[Char]) -> list[Char]:
-    """Given chars, return them sorted by :func:`_vertical_key` (stable).
-
-    The keys are built with C-level ``map`` calls and the index keeps ties in their
-    original order, as a stable sort would: no Python call per glyph.
-    """
-    keys = sorted(zip(map(add, map(_top, chars), map(_bottom, chars)), map(_x0, chars), count()))
-    return list(map(chars.__getitem__, map(_third, keys)))
-
-
-_third = itemgetter(2)
-
-
 def _make_line(group: _LineChars, page_number: int) -> Line | None:
     chars, columns, spaces = group
     text = _join(columns, spaces)
@@ -499,7 +492,7 @@ def chars_to_lines(
     Each line has its text (see :func:`join_chars`), its box, the font most of its glyphs
     use (subset tag removed), the median font size and whether that font is bold.
     """
-    usable = _sort_vertically(_usable_chars(chars, page_box))
+    usable = sorted(_usable_chars(chars, page_box), key=_vertical_key)
     lines: list[Line] = []
     for group in _group_usable(usable):
         line = _make_line(group, page_number)
@@ -640,7 +633,7 @@ def page_lines(
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
     the annotations that could not be placed (a page with no lines)."""
-    usable = _sort_vertically(_usable_chars(chars, page_box))
+    usable = sorted(_usable_chars(chars, page_box), key=_vertical_key)
     lines: list[Line] = []
     line_of: dict[int, int] = {}
     for group in _group_usable(usable):

@@ -13,6 +13,8 @@ touched.
 
 from __future__ import annotations
 
+import functools
+import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -41,11 +43,18 @@ TERMINAL_PUNCT = "。！？；：…」』”）!?;:)."
 URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 URL_RE = regex.compile(rf"(?:(?:https?|ftp)://|www\.|mailto:){URL_CHARS}+", regex.I)
 _URL_HEAD = regex.compile(rf"^{URL_CHARS}+")
-_SPACES = regex.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_WIDE_THEN_NARROW = regex.compile(rf"(?<={WIDE}) (?={NARROW})")
-_NARROW_THEN_WIDE = regex.compile(rf"(?<={NARROW}) (?={WIDE})")
-_AROUND_CJK_PUNCT = regex.compile(rf" (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) ")
-_PUA = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+_SPACE_CHARS = "\t\u00a0\u2000-\u200b\u3000 "
+_SPACES = regex.compile(rf"[{_SPACE_CHARS}]+")
+# One pass for all the spacing rules: once runs of spaces are single spaces, whether a
+# space goes depends only on its two neighbours, which removing other spaces never changes.
+_STRAY_SPACE = regex.compile(
+    rf"(?<={WIDE}) (?={NARROW})|(?<={NARROW}) (?={WIDE})"
+    rf"| (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) "
+)
+_WIDE_CHAR = regex.compile(WIDE)
+_NARROW_WORD_CHAR = regex.compile(r"[\p{L}\p{Nd}]")
+_PUA_CHARS = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_PUA = regex.compile(rf"[{_PUA_CHARS}]")
 _LEADING_BULLET = regex.compile(r"^(?:[\ue000-\uf8ff●•◆◇■□▪▫○◦►▶▸‣⁃·・\-–*]+\s*)+")
 PAGE_NUMBER_RE = regex.compile(
     r"^(?:第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|[-–—]?\s*\d{1,4}\s*[-–—]?"
@@ -55,9 +64,11 @@ PAGE_NUMBER_RE = regex.compile(
 _DIGITS = regex.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=8192)
 def is_wide(char: str) -> bool:
     """Given one character, return True for Han, kana, Hangul and CJK punctuation."""
-    return bool(regex.match(WIDE, char))
+    # Cached: paragraph splitting asks about the same few thousand characters again and again.
+    return bool(_WIDE_CHAR.match(char))
 
 
 # --------------------------------------------------------------------------- one line
@@ -66,10 +77,9 @@ def is_wide(char: str) -> bool:
 def remove_stray_spaces(text: str) -> str:
     """Given text outside URLs, return it without autospace artefacts (idempotent)."""
     text = _SPACES.sub(" ", text)
-    text = _WIDE_THEN_NARROW.sub("", text)
-    text = _NARROW_THEN_WIDE.sub("", text)
-    text = _AROUND_CJK_PUNCT.sub("", text)
-    return text
+    if " " not in text:
+        return text
+    return str(_STRAY_SPACE.sub("", text))
 
 
 # Code points a text layer uses for a glyph instead of the characters the page shows:
@@ -81,9 +91,19 @@ _GLYPH_STAND_INS: dict[int, str] = {
 }
 
 
+# Translating CJK text through the table is slow and most text has no stand-in, so look
+# first. Plain character sets: the stdlib's re scans for these several times faster.
+_STAND_IN_CHARS = "".join(re.escape(chr(code)) for code in sorted(_GLYPH_STAND_INS))
+_GLYPH_STAND_IN = re.compile(f"[{_STAND_IN_CHARS}]")
+# A character clean_text changes or acts on; text without any only needs stripping.
+_CLEANABLE = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}{_SPACE_CHARS}]")
+
+
 def normalize_glyphs(text: str) -> str:
     """Given text from a PDF, return it with glyph stand-ins as the characters the page
     shows: radicals as their ideographs (⽇ -> 日), ligatures as their letters (ﬁ -> fi)."""
+    if not _GLYPH_STAND_IN.search(text):
+        return text
     return text.translate(_GLYPH_STAND_INS)
 
 
@@ -93,6 +113,8 @@ def clean_text(text: str) -> str:
     URLs are cut out first and put back untouched; a space next to a URL is kept so that
     the URL's end stays visible.
     """
+    if not _CLEANABLE.search(text) and unicodedata.is_normalized("NFC", text):
+        return text.strip()  # most lines of CJK prose: nothing to remove
     text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
     pieces: list[str] = []
     last = 0
@@ -120,9 +142,9 @@ def strip_bullet(text: str) -> tuple[str, bool]:
 def clean_line(line: Line) -> Line:
     """Given a line as read, return it with bullet removed and its text cleaned."""
     if line.kind == "uri":
-        return replace(line, text=line.text.strip())
+        return line.with_text(line.text.strip())
     text, bullet = strip_bullet(line.text)
-    return replace(line, text=clean_text(text), bullet=bullet or line.bullet)
+    return line.with_text(clean_text(text), bullet=bullet or line.bullet)
 
 
 # --------------------------------------------------------------------------- running lines
@@ -212,15 +234,16 @@ def drop_running_lines(document: Document, profile: Profile) -> Document:
 
 def _page_number_indices(page: Page, running: set[int], kind: str) -> set[int]:
     """Given a page and its running lines, return the indices of page-number lines."""
-    found: set[int] = set()
     edges = set(_edge_indices(page, depth=2)) if kind == "pdf" else {0, len(page.lines) - 1}
-    for i, line in enumerate(page.lines):
-        if line.kind != "text" or not is_page_number(line.text):
-            continue
-        next_to_running = (i - 1) in running or (i + 1) in running
-        if next_to_running or i in edges:
-            found.add(i)
-    return found
+    # Only lines at the edges or next to a running line can be page numbers: look at those.
+    near_running = {i + step for i in running for step in (-1, 1)}
+    return {
+        i
+        for i in edges | near_running
+        if 0 <= i < len(page.lines)
+        and page.lines[i].kind == "text"
+        and is_page_number(page.lines[i].text)
+    }
 
 
 def calibrate_dump_pages(document: Document, pages: list[Page]) -> list[Page]:
@@ -260,9 +283,7 @@ def clean_document(document: Document, profile: Profile) -> Document:
     unified = replace(
         document,
         pages=[
-            replace(
-                page, lines=[replace(line, text=normalize_glyphs(line.text)) for line in page.lines]
-            )
+            replace(page, lines=[_glyphs_normalized(line) for line in page.lines])
             for page in document.pages
         ],
     )
@@ -272,6 +293,13 @@ def clean_document(document: Document, profile: Profile) -> Document:
         for page in without_running.pages
     ]
     return replace(without_running, pages=pages)
+
+
+def _glyphs_normalized(line: Line) -> Line:
+    """Given a line as read, return it with glyph stand-ins normalized (itself if it has none)."""
+    # Sharing an unchanged line is safe: clean_line copies every line it keeps.
+    text = normalize_glyphs(line.text)
+    return line if text == line.text else line.with_text(text)
 
 
 # --------------------------------------------------------------------------- joining lines
@@ -292,7 +320,7 @@ def is_url_continuation(previous: str, following: str) -> bool:
 
 
 def _is_narrow_word_char(char: str) -> bool:
-    return bool(regex.match(r"[\p{L}\p{Nd}]", char)) and not is_wide(char)
+    return bool(_NARROW_WORD_CHAR.match(char)) and not is_wide(char)
 
 
 def join_pair(previous: str, following: str) -> str:

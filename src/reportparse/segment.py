@@ -8,6 +8,7 @@ outline (bookmarks), else from the numbering restarting at 1, in the profile's o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -91,10 +92,17 @@ def is_stop_line(text: str, profile: Profile) -> bool:
 def section_name(text: str, names: Sequence[str]) -> str | None:
     """Given a line, return the section it heads ("一、政策速递" -> 政策速递), if any."""
     flat = _HEADING_PREFIX.sub("", compact(text))
+    return _names_by_compact_form(tuple(names)).get(flat)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_by_compact_form(names: tuple[str, ...]) -> dict[str, str]:
+    """Given section names, return them keyed by their space-free form (first name wins)."""
+    # Cached: every line is checked against the same few names.
+    found: dict[str, str] = {}
     for name in names:
-        if flat == compact(name):
-            return name
-    return None
+        found.setdefault(compact(name), name)
+    return found
 
 
 def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str]]]:

@@ -62,6 +62,8 @@ PAGE_NUMBER_RE = regex.compile(
     regex.I,
 )
 _DIGITS = regex.compile(r"\d+")
+_LETTER = regex.compile(r"\p{L}")
+_NUMBER_PREFIX = regex.compile(r"^\d{1,3}\s*[.．、]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -176,7 +178,7 @@ def _looks_like_content(text: str, profile: Profile) -> bool:
     compact = _SPACES.sub("", text)
     if not compact or URL_RE.search(compact) or compact[-1] in "。，；！？,;":
         return True
-    if len(regex.findall(r"[\p{L}]", compact)) < 4:
+    if len(_LETTER.findall(compact)) < 4:
         return True
     if compact in profile.sections:
         return True
@@ -184,7 +186,7 @@ def _looks_like_content(text: str, profile: Profile) -> bool:
         return True
     if profile.is_commentary_heading(compact):
         return True  # repeats on every page that has a commentary, in any position
-    return bool(regex.match(r"^\d{1,3}\s*[.．、]", compact))
+    return bool(_NUMBER_PREFIX.match(compact))
 
 
 def find_running_keys(document: Document, profile: Profile) -> set[str]:

@@ -18,7 +18,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 import regex
@@ -218,13 +218,14 @@ def find_running_keys(document: Document, profile: Profile) -> set[str]:
 def drop_running_lines(document: Document, profile: Profile) -> Document:
     """Given a document, return it without running headers/footers and page numbers."""
     keys = find_running_keys(document, profile)
+    may_run = _running_hint(keys)
     running: list[str] = []
     pages: list[Page] = []
     for page in document.pages:
         drop = {
             i
             for i, line in enumerate(page.lines)
-            if line.kind == "text" and running_key(line.text) in keys
+            if line.kind == "text" and may_run(line.text) and running_key(line.text) in keys
         }
         running.extend(page.lines[i].text for i in sorted(drop))
         drop |= _page_number_indices(page, drop, document.kind)
@@ -232,6 +233,19 @@ def drop_running_lines(document: Document, profile: Profile) -> Document:
         pages.append(replace(page, lines=lines))
     pages = calibrate_dump_pages(document, pages) if document.kind == "text" else pages
     return replace(document, pages=pages, running=_unique(running))
+
+
+def _running_hint(keys: set[str]) -> Callable[[str], object]:
+    """Given running keys, return a quick test that every line with one of them passes."""
+    # A key keeps every character of its line but spaces and digits (masked as "#"), so
+    # its line shows the key's first other character; most lines show none and skip
+    # running_key, which costs more.
+    if not keys:
+        return lambda text: False
+    firsts = [key.replace("#", "")[:1] for key in keys]
+    if "" in firsts:
+        return lambda text: True
+    return re.compile("[" + "".join(re.escape(char) for char in set(firsts)) + "]").search
 
 
 def _page_number_indices(page: Page, running: set[int], kind: str) -> set[int]:

@@ -319,7 +319,7 @@ def build_entry(
         commentary=paragraphs_text(parts.commentary, margins)
         if parts.commentary is not None
         else None,
-        links=[replace(link, page=None) for link in links],
+        links=[Link(link.text, link.uri) for link in links],  # replace() is slow
         pages=(first_page, last_page),
     )
     return entry, warnings

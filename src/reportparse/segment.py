@@ -91,18 +91,26 @@ def is_stop_line(text: str, profile: Profile) -> bool:
 
 def section_name(text: str, names: Sequence[str]) -> str | None:
     """Given a line, return the section it heads ("一、政策速递" -> 政策速递), if any."""
-    flat = _HEADING_PREFIX.sub("", compact(text))
-    return _names_by_compact_form(tuple(names)).get(flat)
+    by_form, last_chars = _names_by_compact_form(tuple(names))
+    flat = compact(text)
+    # The number prefix only comes off the front: a heading ends as a name ends.
+    if last_chars is not None and flat[-1:] not in last_chars:
+        return None
+    return by_form.get(_HEADING_PREFIX.sub("", flat))
 
 
 @functools.lru_cache(maxsize=64)
-def _names_by_compact_form(names: tuple[str, ...]) -> dict[str, str]:
-    """Given section names, return them keyed by their space-free form (first name wins)."""
+def _names_by_compact_form(
+    names: tuple[str, ...],
+) -> tuple[dict[str, str], frozenset[str] | None]:
+    """Given section names, return them keyed by their space-free form (first name wins)
+    and the last characters of those forms (None if a name is blank)."""
     # Cached: every line is checked against the same few names.
-    found: dict[str, str] = {}
+    by_form: dict[str, str] = {}
     for name in names:
-        found.setdefault(compact(name), name)
-    return found
+        by_form.setdefault(compact(name), name)
+    last_chars = None if "" in by_form else frozenset(form[-1] for form in by_form)
+    return by_form, last_chars
 
 
 def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str]]]:

@@ -14,6 +14,7 @@ touched.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import statistics
 import unicodedata
@@ -43,10 +44,12 @@ TERMINAL_PUNCT = "。！？；：…」』”）!?;:)."
 URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 URL_RE = regex.compile(rf"(?:(?:https?|ftp)://|www\.|mailto:){URL_CHARS}+", regex.I)
 _URL_HEAD = regex.compile(rf"^{URL_CHARS}+")
-_SPACE_CHARS = "\t\u00a0\u2000-\u200b\u3000 "
+_OTHER_SPACE_CHARS = "\t\u00a0\u2000-\u200b\u3000"  # taken for a plain space
+_SPACE_CHARS = _OTHER_SPACE_CHARS + " "
 _SPACES = regex.compile(rf"[{_SPACE_CHARS}]+")
-# One pass for all the spacing rules: once runs of spaces are single spaces, whether a
-# space goes depends only on its two neighbours, which removing other spaces never changes.
+# Plain character sets: the stdlib's re scans for these several times faster than regex.
+_OTHER_SPACE = re.compile(f"[{_OTHER_SPACE_CHARS}]")
+# All the spacing rules: a space that matches goes.
 _STRAY_SPACE = regex.compile(
     rf"(?<={WIDE}) (?={NARROW})|(?<={NARROW}) (?={WIDE})"
     rf"| (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) "
@@ -78,10 +81,27 @@ def is_wide(char: str) -> bool:
 
 def remove_stray_spaces(text: str) -> str:
     """Given text outside URLs, return it without autospace artefacts (idempotent)."""
-    text = _SPACES.sub(" ", text)
+    # Substituting costs even where nothing changes: only single plain spaces is common.
+    if "  " in text or _OTHER_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
     if " " not in text:
         return text
-    return str(_STRAY_SPACE.sub("", text))
+    # Once runs of spaces are single spaces, whether a space goes depends only on its two
+    # neighbours (removing other spaces never changes them): judge each pair once, as
+    # running the rules' lookarounds over every line is slow.
+    pieces = text.split(" ")
+    out = [pieces[0]]
+    for before, after in itertools.pairwise(pieces):
+        if not _is_stray_space(before[-1:], after[:1]):
+            out.append(" ")
+        out.append(after)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_stray_space(before: str, after: str) -> bool:
+    """Given the characters either side of a space ("" at an end), return True if it goes."""
+    return _STRAY_SPACE.search(f"{before} {after}") is not None
 
 
 # Code points a text layer uses for a glyph instead of the characters the page shows:
@@ -94,9 +114,10 @@ _GLYPH_STAND_INS: dict[int, str] = {
 
 
 # Translating CJK text through the table is slow and most text has no stand-in, so look
-# first. Plain character sets: the stdlib's re scans for these several times faster.
+# first.
 _STAND_IN_CHARS = "".join(re.escape(chr(code)) for code in sorted(_GLYPH_STAND_INS))
 _GLYPH_STAND_IN = re.compile(f"[{_STAND_IN_CHARS}]")
+_GLYPH_JUNK = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}]")
 # A character clean_text changes or acts on; text without any only needs stripping.
 _CLEANABLE = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}{_SPACE_CHARS}]")
 
@@ -117,7 +138,8 @@ def clean_text(text: str) -> str:
     """
     if not _CLEANABLE.search(text) and unicodedata.is_normalized("NFC", text):
         return text.strip()  # most lines of CJK prose: nothing to remove
-    text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
+    if _GLYPH_JUNK.search(text) or not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
     pieces: list[str] = []
     last = 0
     for match in URL_RE.finditer(text):

@@ -220,21 +220,33 @@ def find_running_keys(document: Document, profile: Profile) -> set[str]:
     missing (one "page" for the whole issue), every repetition counts.
     """
     places: dict[str, set[tuple[int, int]]] = {}
+    # Running lines repeat, so most candidates' texts were judged on an earlier page.
+    judged: dict[str, str | None] = {}
     for page in document.pages:
         if document.kind == "pdf":
             candidates = [(0, page.lines[i]) for i in _edge_indices(page)]
         else:
             candidates = [(i, line) for i, line in enumerate(page.lines) if len(line.text) <= 60]
         for index, line in candidates:
-            if line.kind != "text" or is_page_number(line.text):
+            if line.kind != "text":
                 continue
-            if _looks_like_content(line.text, profile):
-                continue
-            places.setdefault(running_key(line.text), set()).add((page.number, index))
+            if line.text not in judged:
+                judged[line.text] = _candidate_key(line.text, profile)
+            key = judged[line.text]
+            if key is not None:
+                places.setdefault(key, set()).add((page.number, index))
     # A header must repeat at least twice and, in long PDFs, on a fair share of the pages
     # read (a sentence that happens to repeat twice in 60 pages is not a header).
     needed = max(2, len(document.pages) // 10) if document.kind == "pdf" else 2
     return {key for key, found in places.items() if len(found) >= needed}
+
+
+def _candidate_key(text: str, profile: Profile) -> str | None:
+    """Given a line where running lines sit, return its running key; None if it is a page
+    number or content."""
+    if is_page_number(text) or _looks_like_content(text, profile):
+        return None
+    return running_key(text)
 
 
 def drop_running_lines(document: Document, profile: Profile) -> Document:
@@ -318,13 +330,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 def clean_document(document: Document, profile: Profile) -> Document:
     """Given a document as read, return it with running lines gone and every line cleaned."""
     # Glyph stand-ins first: labels and headers must read as themselves to be matched.
-    unified = replace(
-        document,
-        pages=[
-            replace(page, lines=[_glyphs_normalized(line) for line in page.lines])
-            for page in document.pages
-        ],
-    )
+    unified = replace(document, pages=[_glyphs_normalized(page) for page in document.pages])
     without_running = drop_running_lines(unified, profile)
     pages = [
         replace(page, lines=[cleaned for line in page.lines if (cleaned := clean_line(line)).text])
@@ -333,11 +339,14 @@ def clean_document(document: Document, profile: Profile) -> Document:
     return replace(without_running, pages=pages)
 
 
-def _glyphs_normalized(line: Line) -> Line:
-    """Given a line as read, return it with glyph stand-ins normalized (itself if it has none)."""
-    # Sharing an unchanged line is safe: clean_line copies every line it keeps.
-    text = normalize_glyphs(line.text)
-    return line if text == line.text else line.with_text(text)
+def _glyphs_normalized(page: Page) -> Page:
+    """Given a page as read, return it with glyph stand-ins normalized (itself if it has none)."""
+    # One look at the whole page: most pages have no stand-in. Sharing unchanged lines is
+    # safe, as clean_line copies every line it keeps.
+    if not _GLYPH_STAND_IN.search("".join(line.text for line in page.lines)):
+        return page
+    lines = [line.with_text(normalize_glyphs(line.text)) for line in page.lines]
+    return replace(page, lines=lines)
 
 
 # --------------------------------------------------------------------------- joining lines

@@ -45,7 +45,15 @@ def compact(text: str) -> str:
 def starts_with_label(text: str, labels: Sequence[str]) -> bool:
     """Given a line, return True if it opens with one of the labels (colon or alone)."""
     flat = compact(text)
-    return any(flat == label or flat.startswith((label + "：", label + ":")) for label in labels)
+    alone, with_colon = _label_forms(tuple(labels))
+    return flat in alone or flat.startswith(with_colon)
+
+
+@functools.lru_cache(maxsize=64)
+def _label_forms(labels: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Given labels, return them as a set and each followed by a full-width or ASCII colon."""
+    # Cached: lines are checked against the same few labels again and again.
+    return frozenset(labels), tuple(label + colon for label in labels for colon in "：:")
 
 
 def entry_field_labels(profile: Profile) -> tuple[str, ...]:

@@ -100,11 +100,18 @@ def is_stop_line(text: str, profile: Profile) -> bool:
 def section_name(text: str, names: Sequence[str]) -> str | None:
     """Given a line, return the section it heads ("一、政策速递" -> 政策速递), if any."""
     by_form, last_chars = _names_by_compact_form(tuple(names))
-    flat = compact(text)
     # The number prefix only comes off the front: a heading ends as a name ends.
-    if last_chars is not None and flat[-1:] not in last_chars:
+    if last_chars is not None and _last_visible(text) not in last_chars:
         return None
-    return by_form.get(_HEADING_PREFIX.sub("", flat))
+    return by_form.get(_HEADING_PREFIX.sub("", compact(text)))
+
+
+def _last_visible(text: str) -> str:
+    """Given text, return the last character compact() keeps ("" if none)."""
+    last = text[-1:]
+    # Cleaned lines end in a visible character, so compact() (a regex call) is rarely
+    # needed; str.isspace() is true for every character it removes.
+    return compact(text)[-1:] if last.isspace() else last
 
 
 @functools.lru_cache(maxsize=64)

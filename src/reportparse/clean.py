@@ -361,9 +361,10 @@ def ends_inside_url(text: str) -> bool:
 
 def is_url_continuation(previous: str, following: str) -> bool:
     """Given two consecutive lines, return True if the second continues the first's URL."""
-    if not ends_inside_url(previous) or URL_RE.match(following):
+    # Cheapest test first: most following lines do not start with a URL character.
+    if not _URL_HEAD.match(following) or URL_RE.match(following):
         return False
-    return bool(_URL_HEAD.match(following))
+    return ends_inside_url(previous)
 
 
 def _is_narrow_word_char(char: str) -> bool:
@@ -500,16 +501,24 @@ def _geometry_breaks(lines: Sequence[Line], margins: Margins) -> set[int]:
     edges = block_edges(lines, margins)
     breaks: set[int] = set()
     for index in range(1, len(lines)):
-        line, previous = lines[index], lines[index - 1]
-        assert line.x0 is not None and previous.x1 is not None
-        indented = line.x0 > edges[line.page][0] + 0.8 * em
-        # A line is short only if the next line's first unbreakable piece would have fit.
-        room = edges[previous.page][1] - previous.x1
-        short = room > max(1.5, first_unit_ems(line.text) + 0.5) * em
-        listed = bool(_LIST_ITEM.match(line.text)) and previous.text[-1:] in TERMINAL_PUNCT
-        if indented or short or listed:
+        if _starts_paragraph(lines[index], lines[index - 1], edges, em):
             breaks.add(index)
     return breaks
+
+
+def _starts_paragraph(line: Line, previous: Line, edges: Margins, em: float) -> bool:
+    """Given a PDF line, the line before it, the block's edges and em, return True if the
+    line is indented, follows a short line or starts a list item after a sentence."""
+    # Cheapest tests first; the regex ones only run where they can decide.
+    assert line.x0 is not None and previous.x1 is not None
+    if line.x0 > edges[line.page][0] + 0.8 * em:
+        return True
+    # A line is short only if the next line's first unbreakable piece would have fit. The
+    # threshold is at least 1.5 em, so a fuller line (most of them) needs no measuring.
+    room = edges[previous.page][1] - previous.x1
+    if (room > 1.5 * em or em <= 0) and room > max(1.5, first_unit_ems(line.text) + 0.5) * em:
+        return True
+    return previous.text[-1:] in TERMINAL_PUNCT and bool(_LIST_ITEM.match(line.text))
 
 
 _FIRST_UNIT = regex.compile(

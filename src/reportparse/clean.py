@@ -142,12 +142,22 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
     pieces: list[str] = []
     last = 0
-    for match in URL_RE.finditer(text):
+    for match in find_urls(text):
         pieces.append(remove_stray_spaces(text[last : match.start()]))
         pieces.append(match.group(0))
         last = match.end()
     pieces.append(remove_stray_spaces(text[last:]))
     return str("".join(pieces)).strip()
+
+
+def find_urls(text: str) -> Iterable[regex.Match[str]]:
+    """Given text, return URL_RE's matches in it."""
+    # Every URL has an ASCII ":" or "." ("://", "www.", "mailto:"), which CJK prose rarely
+    # does; a substring test is much cheaper than starting a regex scan.
+    if ":" not in text and "." not in text:
+        return ()
+    matches: Iterable[regex.Match[str]] = URL_RE.finditer(text)
+    return matches
 
 
 def strip_bullet(text: str) -> tuple[str, bool]:
@@ -399,7 +409,7 @@ def fix_wrapped_urls(text: str, uris: Iterable[str]) -> str:
     known = [uri for uri in uris if uri]
     out: list[str] = []
     last = 0
-    for match in URL_RE.finditer(text):
+    for match in find_urls(text):
         visible = match.group(0)
         out.append(text[last : match.start()])
         out.append(best_uri(visible, known))

@@ -81,7 +81,8 @@ def is_wide(char: str) -> bool:
 
 def remove_stray_spaces(text: str) -> str:
     """Given text outside URLs, return it without autospace artefacts (idempotent)."""
-    # Substituting costs even where nothing changes: only single plain spaces is common.
+    # Substituting costs even where nothing changes, and most text has only single plain
+    # spaces: collapse runs only where there is one.
     if "  " in text or _OTHER_SPACE.search(text):
         text = _SPACES.sub(" ", text)
     if " " not in text:

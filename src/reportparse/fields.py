@@ -90,7 +90,11 @@ def label_set(profile: Profile) -> LabelSet:
         _label_pattern(profile.summary_labels),
         regex.compile(rf"^\s*(?:{commentary})\s*(?:[:：]\s*(?P<rest>.*))?$"),
     )
-    any_label = regex.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+    # The commentary pattern goes first so that the profile's own groups keep their numbers
+    # (a backreference in it still works); inline flags stay inside each (?:...).
+    any_label = regex.compile(
+        "|".join(f"(?:{pattern.pattern})" for pattern in (patterns[-1], *patterns[:-1]))
+    )
     return LabelSet(*patterns, any_label=any_label)
 
 

@@ -266,3 +266,28 @@ def test_labels_with_radicals_are_not_taken_for_running_lines() -> None:
     document = Document(path="x.txt", sha256="", kind="text", page_count=3, pages=pages)
     texts = [line.text for line in clean_document(document, DEFAULT_PROFILE).lines()]
     assert "发布日期：2025年8月2日" in texts
+
+
+def test_with_text_copies_every_other_field() -> None:
+    from dataclasses import fields, replace
+
+    from reportparse.model import LinkAnchor
+
+    line = Line(
+        "原文",
+        page=3,
+        x0=1.0,
+        top=2.0,
+        x1=3.0,
+        bottom=4.0,
+        font="F",
+        size=9.5,
+        bold=True,
+        links=[LinkAnchor("https://a.cn", "a")],
+        kind="uri",
+        bullet=True,
+    )
+    # A field added to Line must be added to with_text too (and set above).
+    assert len(fields(Line)) == 12
+    assert line.with_text("新") == replace(line, text="新")
+    assert line.with_text("新", bullet=False) == replace(line, text="新", bullet=False)

@@ -13,10 +13,13 @@ touched.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 import regex
@@ -41,11 +44,20 @@ TERMINAL_PUNCT = "。！？；：…」』”）!?;:)."
 URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 URL_RE = regex.compile(rf"(?:(?:https?|ftp)://|www\.|mailto:){URL_CHARS}+", regex.I)
 _URL_HEAD = regex.compile(rf"^{URL_CHARS}+")
-_SPACES = regex.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_WIDE_THEN_NARROW = regex.compile(rf"(?<={WIDE}) (?={NARROW})")
-_NARROW_THEN_WIDE = regex.compile(rf"(?<={NARROW}) (?={WIDE})")
-_AROUND_CJK_PUNCT = regex.compile(rf" (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) ")
-_PUA = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+_OTHER_SPACE_CHARS = "\t\u00a0\u2000-\u200b\u3000"  # taken for a plain space
+_SPACE_CHARS = _OTHER_SPACE_CHARS + " "
+_SPACES = regex.compile(rf"[{_SPACE_CHARS}]+")
+# Plain character sets: the stdlib's re scans for these several times faster than regex.
+_OTHER_SPACE = re.compile(f"[{_OTHER_SPACE_CHARS}]")
+# All the spacing rules: a space that matches goes.
+_STRAY_SPACE = regex.compile(
+    rf"(?<={WIDE}) (?={NARROW})|(?<={NARROW}) (?={WIDE})"
+    rf"| (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) "
+)
+_WIDE_CHAR = regex.compile(WIDE)
+_NARROW_WORD_CHAR = regex.compile(r"[\p{L}\p{Nd}]")
+_PUA_CHARS = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_PUA = regex.compile(rf"[{_PUA_CHARS}]")
 _LEADING_BULLET = regex.compile(r"^(?:[\ue000-\uf8ff●•◆◇■□▪▫○◦►▶▸‣⁃·・\-–*]+\s*)+")
 PAGE_NUMBER_RE = regex.compile(
     r"^(?:第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|[-–—]?\s*\d{1,4}\s*[-–—]?"
@@ -53,11 +65,15 @@ PAGE_NUMBER_RE = regex.compile(
     regex.I,
 )
 _DIGITS = regex.compile(r"\d+")
+_LETTER = regex.compile(r"\p{L}")
+_NUMBER_PREFIX = regex.compile(r"^\d{1,3}\s*[.．、]")
 
 
+@functools.lru_cache(maxsize=8192)
 def is_wide(char: str) -> bool:
     """Given one character, return True for Han, kana, Hangul and CJK punctuation."""
-    return bool(regex.match(WIDE, char))
+    # Cached: paragraph splitting asks about the same few thousand characters again and again.
+    return bool(_WIDE_CHAR.match(char))
 
 
 # --------------------------------------------------------------------------- one line
@@ -65,11 +81,28 @@ def is_wide(char: str) -> bool:
 
 def remove_stray_spaces(text: str) -> str:
     """Given text outside URLs, return it without autospace artefacts (idempotent)."""
-    text = _SPACES.sub(" ", text)
-    text = _WIDE_THEN_NARROW.sub("", text)
-    text = _NARROW_THEN_WIDE.sub("", text)
-    text = _AROUND_CJK_PUNCT.sub("", text)
-    return text
+    # Substituting costs even where nothing changes, and most text has only single plain
+    # spaces: collapse runs only where there is one.
+    if "  " in text or _OTHER_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    if " " not in text:
+        return text
+    # Once runs of spaces are single spaces, whether a space goes depends only on its two
+    # neighbours (removing other spaces never changes them): judge each pair once, as
+    # running the rules' lookarounds over every line is slow.
+    pieces = text.split(" ")
+    out = [pieces[0]]
+    for before, after in itertools.pairwise(pieces):
+        if not _is_stray_space(before[-1:], after[:1]):
+            out.append(" ")
+        out.append(after)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_stray_space(before: str, after: str) -> bool:
+    """Given the characters either side of a space ("" at an end), return True if it goes."""
+    return _STRAY_SPACE.search(f"{before} {after}") is not None
 
 
 # Code points a text layer uses for a glyph instead of the characters the page shows:
@@ -81,9 +114,20 @@ _GLYPH_STAND_INS: dict[int, str] = {
 }
 
 
+# Translating CJK text through the table is slow and most text has no stand-in, so look
+# first.
+_STAND_IN_CHARS = "".join(re.escape(chr(code)) for code in sorted(_GLYPH_STAND_INS))
+_GLYPH_STAND_IN = re.compile(f"[{_STAND_IN_CHARS}]")
+_GLYPH_JUNK = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}]")
+# A character clean_text changes or acts on; text without any only needs stripping.
+_CLEANABLE = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}{_SPACE_CHARS}]")
+
+
 def normalize_glyphs(text: str) -> str:
     """Given text from a PDF, return it with glyph stand-ins as the characters the page
     shows: radicals as their ideographs (⽇ -> 日), ligatures as their letters (ﬁ -> fi)."""
+    if not _GLYPH_STAND_IN.search(text):
+        return text
     return text.translate(_GLYPH_STAND_INS)
 
 
@@ -93,15 +137,28 @@ def clean_text(text: str) -> str:
     URLs are cut out first and put back untouched; a space next to a URL is kept so that
     the URL's end stays visible.
     """
-    text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
+    if not _CLEANABLE.search(text) and unicodedata.is_normalized("NFC", text):
+        return text.strip()  # most lines of CJK prose: nothing to remove
+    if _GLYPH_JUNK.search(text) or not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
     pieces: list[str] = []
     last = 0
-    for match in URL_RE.finditer(text):
+    for match in find_urls(text):
         pieces.append(remove_stray_spaces(text[last : match.start()]))
         pieces.append(match.group(0))
         last = match.end()
     pieces.append(remove_stray_spaces(text[last:]))
     return str("".join(pieces)).strip()
+
+
+def find_urls(text: str) -> Iterable[regex.Match[str]]:
+    """Given text, return URL_RE's matches in it."""
+    # Every URL has an ASCII ":" or "." ("://", "www.", "mailto:"), which CJK prose rarely
+    # does; a substring test is much cheaper than starting a regex scan.
+    if ":" not in text and "." not in text:
+        return ()
+    matches: Iterable[regex.Match[str]] = URL_RE.finditer(text)
+    return matches
 
 
 def strip_bullet(text: str) -> tuple[str, bool]:
@@ -120,9 +177,9 @@ def strip_bullet(text: str) -> tuple[str, bool]:
 def clean_line(line: Line) -> Line:
     """Given a line as read, return it with bullet removed and its text cleaned."""
     if line.kind == "uri":
-        return replace(line, text=line.text.strip())
+        return line.with_text(line.text.strip())
     text, bullet = strip_bullet(line.text)
-    return replace(line, text=clean_text(text), bullet=bullet or line.bullet)
+    return line.with_text(clean_text(text), bullet=bullet or line.bullet)
 
 
 # --------------------------------------------------------------------------- running lines
@@ -154,7 +211,7 @@ def _looks_like_content(text: str, profile: Profile) -> bool:
     compact = _SPACES.sub("", text)
     if not compact or URL_RE.search(compact) or compact[-1] in "。，；！？,;":
         return True
-    if len(regex.findall(r"[\p{L}]", compact)) < 4:
+    if len(_LETTER.findall(compact)) < 4:
         return True
     if compact in profile.sections:
         return True
@@ -162,7 +219,7 @@ def _looks_like_content(text: str, profile: Profile) -> bool:
         return True
     if profile.is_commentary_heading(compact):
         return True  # repeats on every page that has a commentary, in any position
-    return bool(regex.match(r"^\d{1,3}\s*[.．、]", compact))
+    return bool(_NUMBER_PREFIX.match(compact))
 
 
 def find_running_keys(document: Document, profile: Profile) -> set[str]:
@@ -174,33 +231,46 @@ def find_running_keys(document: Document, profile: Profile) -> set[str]:
     missing (one "page" for the whole issue), every repetition counts.
     """
     places: dict[str, set[tuple[int, int]]] = {}
+    # Running lines repeat, so most candidates' texts were judged on an earlier page.
+    judged: dict[str, str | None] = {}
     for page in document.pages:
         if document.kind == "pdf":
             candidates = [(0, page.lines[i]) for i in _edge_indices(page)]
         else:
             candidates = [(i, line) for i, line in enumerate(page.lines) if len(line.text) <= 60]
         for index, line in candidates:
-            if line.kind != "text" or is_page_number(line.text):
+            if line.kind != "text":
                 continue
-            if _looks_like_content(line.text, profile):
-                continue
-            places.setdefault(running_key(line.text), set()).add((page.number, index))
+            if line.text not in judged:
+                judged[line.text] = _candidate_key(line.text, profile)
+            key = judged[line.text]
+            if key is not None:
+                places.setdefault(key, set()).add((page.number, index))
     # A header must repeat at least twice and, in long PDFs, on a fair share of the pages
     # read (a sentence that happens to repeat twice in 60 pages is not a header).
     needed = max(2, len(document.pages) // 10) if document.kind == "pdf" else 2
     return {key for key, found in places.items() if len(found) >= needed}
 
 
+def _candidate_key(text: str, profile: Profile) -> str | None:
+    """Given a line where running lines sit, return its running key; None if it is a page
+    number or content."""
+    if is_page_number(text) or _looks_like_content(text, profile):
+        return None
+    return running_key(text)
+
+
 def drop_running_lines(document: Document, profile: Profile) -> Document:
     """Given a document, return it without running headers/footers and page numbers."""
     keys = find_running_keys(document, profile)
+    may_run = _running_hint(keys)
     running: list[str] = []
     pages: list[Page] = []
     for page in document.pages:
         drop = {
             i
             for i, line in enumerate(page.lines)
-            if line.kind == "text" and running_key(line.text) in keys
+            if line.kind == "text" and may_run(line.text) and running_key(line.text) in keys
         }
         running.extend(page.lines[i].text for i in sorted(drop))
         drop |= _page_number_indices(page, drop, document.kind)
@@ -210,17 +280,31 @@ def drop_running_lines(document: Document, profile: Profile) -> Document:
     return replace(document, pages=pages, running=_unique(running))
 
 
+def _running_hint(keys: set[str]) -> Callable[[str], object]:
+    """Given running keys, return a quick test that every line with one of them passes."""
+    # A key keeps every character of its line but spaces and digits (masked as "#"), so
+    # its line shows the key's first other character; most lines show none and skip
+    # running_key, which costs more.
+    if not keys:
+        return lambda text: False
+    firsts = [key.replace("#", "")[:1] for key in keys]
+    if "" in firsts:
+        return lambda text: True
+    return re.compile("[" + "".join(re.escape(char) for char in set(firsts)) + "]").search
+
+
 def _page_number_indices(page: Page, running: set[int], kind: str) -> set[int]:
     """Given a page and its running lines, return the indices of page-number lines."""
-    found: set[int] = set()
     edges = set(_edge_indices(page, depth=2)) if kind == "pdf" else {0, len(page.lines) - 1}
-    for i, line in enumerate(page.lines):
-        if line.kind != "text" or not is_page_number(line.text):
-            continue
-        next_to_running = (i - 1) in running or (i + 1) in running
-        if next_to_running or i in edges:
-            found.add(i)
-    return found
+    # Only lines at the edges or next to a running line can be page numbers: look at those.
+    near_running = {i + step for i in running for step in (-1, 1)}
+    return {
+        i
+        for i in edges | near_running
+        if 0 <= i < len(page.lines)
+        and page.lines[i].kind == "text"
+        and is_page_number(page.lines[i].text)
+    }
 
 
 def calibrate_dump_pages(document: Document, pages: list[Page]) -> list[Page]:
@@ -257,21 +341,23 @@ def _unique(items: Iterable[str]) -> list[str]:
 def clean_document(document: Document, profile: Profile) -> Document:
     """Given a document as read, return it with running lines gone and every line cleaned."""
     # Glyph stand-ins first: labels and headers must read as themselves to be matched.
-    unified = replace(
-        document,
-        pages=[
-            replace(
-                page, lines=[replace(line, text=normalize_glyphs(line.text)) for line in page.lines]
-            )
-            for page in document.pages
-        ],
-    )
+    unified = replace(document, pages=[_glyphs_normalized(page) for page in document.pages])
     without_running = drop_running_lines(unified, profile)
     pages = [
         replace(page, lines=[cleaned for line in page.lines if (cleaned := clean_line(line)).text])
         for page in without_running.pages
     ]
     return replace(without_running, pages=pages)
+
+
+def _glyphs_normalized(page: Page) -> Page:
+    """Given a page as read, return it with glyph stand-ins normalized (itself if it has none)."""
+    # One look at the whole page: most pages have no stand-in. Sharing unchanged lines is
+    # safe, as clean_line copies every line it keeps.
+    if not _GLYPH_STAND_IN.search("".join(line.text for line in page.lines)):
+        return page
+    lines = [line.with_text(normalize_glyphs(line.text)) for line in page.lines]
+    return replace(page, lines=lines)
 
 
 # --------------------------------------------------------------------------- joining lines
@@ -286,13 +372,14 @@ def ends_inside_url(text: str) -> bool:
 
 def is_url_continuation(previous: str, following: str) -> bool:
     """Given two consecutive lines, return True if the second continues the first's URL."""
-    if not ends_inside_url(previous) or URL_RE.match(following):
+    # Cheapest test first: most following lines do not start with a URL character.
+    if not _URL_HEAD.match(following) or URL_RE.match(following):
         return False
-    return bool(_URL_HEAD.match(following))
+    return ends_inside_url(previous)
 
 
 def _is_narrow_word_char(char: str) -> bool:
-    return bool(regex.match(r"[\p{L}\p{Nd}]", char)) and not is_wide(char)
+    return bool(_NARROW_WORD_CHAR.match(char)) and not is_wide(char)
 
 
 def join_pair(previous: str, following: str) -> str:
@@ -323,7 +410,7 @@ def fix_wrapped_urls(text: str, uris: Iterable[str]) -> str:
     known = [uri for uri in uris if uri]
     out: list[str] = []
     last = 0
-    for match in URL_RE.finditer(text):
+    for match in find_urls(text):
         visible = match.group(0)
         out.append(text[last : match.start()])
         out.append(best_uri(visible, known))
@@ -425,16 +512,24 @@ def _geometry_breaks(lines: Sequence[Line], margins: Margins) -> set[int]:
     edges = block_edges(lines, margins)
     breaks: set[int] = set()
     for index in range(1, len(lines)):
-        line, previous = lines[index], lines[index - 1]
-        assert line.x0 is not None and previous.x1 is not None
-        indented = line.x0 > edges[line.page][0] + 0.8 * em
-        # A line is short only if the next line's first unbreakable piece would have fit.
-        room = edges[previous.page][1] - previous.x1
-        short = room > max(1.5, first_unit_ems(line.text) + 0.5) * em
-        listed = bool(_LIST_ITEM.match(line.text)) and previous.text[-1:] in TERMINAL_PUNCT
-        if indented or short or listed:
+        if _starts_paragraph(lines[index], lines[index - 1], edges, em):
             breaks.add(index)
     return breaks
+
+
+def _starts_paragraph(line: Line, previous: Line, edges: Margins, em: float) -> bool:
+    """Given a PDF line, the line before it, the block's edges and em, return True if the
+    line is indented, follows a short line or starts a list item after a sentence."""
+    # Cheapest tests first; the regex ones only run where they can decide.
+    assert line.x0 is not None and previous.x1 is not None
+    if line.x0 > edges[line.page][0] + 0.8 * em:
+        return True
+    # A line is short only if the next line's first unbreakable piece would have fit. The
+    # threshold is at least 1.5 em, so a fuller line (most of them) needs no measuring.
+    room = edges[previous.page][1] - previous.x1
+    if (room > 1.5 * em or em <= 0) and room > max(1.5, first_unit_ems(line.text) + 0.5) * em:
+        return True
+    return previous.text[-1:] in TERMINAL_PUNCT and bool(_LIST_ITEM.match(line.text))
 
 
 _FIRST_UNIT = regex.compile(

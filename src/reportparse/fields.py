@@ -65,6 +65,9 @@ class LabelSet:
     link: regex.Pattern[str]
     summary: regex.Pattern[str]
     commentary: regex.Pattern[str]
+    # Matches wherever one of the above does: most body lines are prose, and one failed
+    # match is cheaper than five.
+    any_label: regex.Pattern[str]
 
 
 def _label_pattern(labels: Iterable[str], *, bare_ok: bool = True) -> regex.Pattern[str]:
@@ -80,13 +83,19 @@ def label_set(profile: Profile) -> LabelSet:
         [r"\s*".join(regex.escape(c) for c in label) for label in profile.commentary_labels]
         + [profile.commentary_pattern]
     )
-    return LabelSet(
-        date=_label_pattern(profile.date_labels, bare_ok=False),
-        source=_label_pattern(profile.source_labels, bare_ok=False),
-        link=_label_pattern(profile.link_labels),
-        summary=_label_pattern(profile.summary_labels),
-        commentary=regex.compile(rf"^\s*(?:{commentary})\s*(?:[:：]\s*(?P<rest>.*))?$"),
+    patterns = (
+        _label_pattern(profile.date_labels, bare_ok=False),
+        _label_pattern(profile.source_labels, bare_ok=False),
+        _label_pattern(profile.link_labels),
+        _label_pattern(profile.summary_labels),
+        regex.compile(rf"^\s*(?:{commentary})\s*(?:[:：]\s*(?P<rest>.*))?$"),
     )
+    # The commentary pattern goes first so that the profile's own groups keep their numbers
+    # (a backreference in it still works); inline flags stay inside each (?:...).
+    any_label = regex.compile(
+        "|".join(f"(?:{pattern.pattern})" for pattern in (patterns[-1], *patterns[:-1]))
+    )
+    return LabelSet(*patterns, any_label=any_label)
 
 
 def parse_date(text: str | None) -> str | None:
@@ -148,30 +157,11 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
             else:
                 parts.dumped.append(line)
             continue
-        text = line.text
-        if (match := labels.date.match(text)) and parts.date_text is None:
-            parts.date_text = clean_text(match.group("rest") or "") or None
-            continue
-        if (match := labels.source.match(text)) and parts.source is None:
-            parts.source = clean_text(match.group("rest") or "") or None
-            continue
-        if match := labels.link.match(text):
-            state = "links"
-            rest = (match.group("rest") or "").strip()
-            if rest:
-                _add_url_text(parts, replace(line, text=rest))
-            continue
-        if state in {"fields", "links", "summary"} and (match := labels.summary.match(text)):
-            state = "summary"
-            if rest := (match.group("rest") or "").strip():
-                parts.summary.append(replace(line, text=rest))
-            continue
-        if parts.commentary is None and (match := labels.commentary.match(text)):
-            state = "commentary"
-            parts.commentary = []
-            if rest := (match.group("rest") or "").strip():
-                parts.commentary.append(replace(line, text=rest))
-            continue
+        if labels.any_label.match(line.text):
+            labelled = _sort_labelled(parts, line, state, labels)
+            if labelled is not None:
+                state = labelled
+                continue
         if state == "links" and _add_url_text(parts, line):
             continue
         if state == "commentary" and parts.commentary is not None:
@@ -180,6 +170,33 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
             state = "summary" if state == "links" else state
             parts.summary.append(line)
     return parts
+
+
+def _sort_labelled(parts: EntryParts, line: Line, state: str, labels: LabelSet) -> str | None:
+    """Given a body line that may open a field, add it to parts and return the new state;
+    None if it opens none (a second date, a summary label inside the commentary)."""
+    text = line.text
+    if (match := labels.date.match(text)) and parts.date_text is None:
+        parts.date_text = clean_text(match.group("rest") or "") or None
+        return state
+    if (match := labels.source.match(text)) and parts.source is None:
+        parts.source = clean_text(match.group("rest") or "") or None
+        return state
+    if match := labels.link.match(text):
+        rest = (match.group("rest") or "").strip()
+        if rest:
+            _add_url_text(parts, line.with_text(rest))
+        return "links"
+    if state in {"fields", "links", "summary"} and (match := labels.summary.match(text)):
+        if rest := (match.group("rest") or "").strip():
+            parts.summary.append(line.with_text(rest))
+        return "summary"
+    if parts.commentary is None and (match := labels.commentary.match(text)):
+        parts.commentary = []
+        if rest := (match.group("rest") or "").strip():
+            parts.commentary.append(line.with_text(rest))
+        return "commentary"
+    return None
 
 
 def _add_url_text(parts: EntryParts, line: Line) -> bool:
@@ -306,7 +323,7 @@ def build_entry(
         commentary=paragraphs_text(parts.commentary, margins)
         if parts.commentary is not None
         else None,
-        links=[replace(link, page=None) for link in links],
+        links=[Link(link.text, link.uri) for link in links],  # replace() is slow
         pages=(first_page, last_page),
     )
     return entry, warnings

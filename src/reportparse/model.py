@@ -66,6 +66,25 @@ class Line:
     # Set by the clean layer: the line began with a bullet glyph that was removed.
     bullet: bool = False
 
+    def with_text(self, text: str, *, bullet: bool | None = None) -> Line:
+        """Given new text (and optionally a bullet flag), return a copy of the line with them."""
+        # The clean layer copies every line; dataclasses.replace costs several times more
+        # than calling the constructor. Keep the arguments in step with the fields above.
+        return Line(
+            text,
+            self.page,
+            self.x0,
+            self.top,
+            self.x1,
+            self.bottom,
+            self.font,
+            self.size,
+            self.bold,
+            self.links,
+            self.kind,
+            self.bullet if bullet is None else bullet,
+        )
+
 
 @dataclass(slots=True)
 class Page:

@@ -6,6 +6,7 @@ optional full-width or ASCII colon after them and stray spaces inside ignored.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import regex
@@ -53,7 +54,7 @@ class Profile:
         flat = "".join(text.split()).rstrip(":：")
         if flat in self.commentary_labels:
             return True
-        return regex.fullmatch(self.commentary_pattern, flat) is not None
+        return _compiled(self.commentary_pattern).fullmatch(flat) is not None
 
     @property
     def field_labels(self) -> tuple[str, ...]:
@@ -67,6 +68,14 @@ class Profile:
 
 
 DEFAULT_PROFILE = Profile()
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    """Given a profile's pattern, return it compiled."""
+    # regex.fullmatch(pattern, ...) looks the pattern up in regex's cache on every call,
+    # which costs more than the match itself.
+    return regex.compile(pattern)
 
 
 @dataclass(frozen=True, slots=True)

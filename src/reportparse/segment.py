@@ -8,6 +8,7 @@ outline (bookmarks), else from the numbering restarting at 1, in the profile's o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,7 +45,15 @@ def compact(text: str) -> str:
 def starts_with_label(text: str, labels: Sequence[str]) -> bool:
     """Given a line, return True if it opens with one of the labels (colon or alone)."""
     flat = compact(text)
-    return any(flat == label or flat.startswith((label + "：", label + ":")) for label in labels)
+    alone, with_colon = _label_forms(tuple(labels))
+    return flat in alone or flat.startswith(with_colon)
+
+
+@functools.lru_cache(maxsize=64)
+def _label_forms(labels: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Given labels, return them as a set and each followed by a full-width or ASCII colon."""
+    # Cached: lines are checked against the same few labels again and again.
+    return frozenset(labels), tuple(label + colon for label in labels for colon in "：:")
 
 
 def entry_field_labels(profile: Profile) -> tuple[str, ...]:
@@ -90,11 +99,33 @@ def is_stop_line(text: str, profile: Profile) -> bool:
 
 def section_name(text: str, names: Sequence[str]) -> str | None:
     """Given a line, return the section it heads ("一、政策速递" -> 政策速递), if any."""
-    flat = _HEADING_PREFIX.sub("", compact(text))
+    by_form, last_chars = _names_by_compact_form(tuple(names))
+    # The number prefix only comes off the front: a heading ends as a name ends.
+    if last_chars is not None and _last_visible(text) not in last_chars:
+        return None
+    return by_form.get(_HEADING_PREFIX.sub("", compact(text)))
+
+
+def _last_visible(text: str) -> str:
+    """Given text, return the last character compact() keeps ("" if none)."""
+    last = text[-1:]
+    # Cleaned lines end in a visible character, so compact() (a regex call) is rarely
+    # needed; str.isspace() is true for every character it removes.
+    return compact(text)[-1:] if last.isspace() else last
+
+
+@functools.lru_cache(maxsize=64)
+def _names_by_compact_form(
+    names: tuple[str, ...],
+) -> tuple[dict[str, str], frozenset[str] | None]:
+    """Given section names, return them keyed by their space-free form (first name wins)
+    and the last characters of those forms (None if a name is blank)."""
+    # Cached: every line is checked against the same few names.
+    by_form: dict[str, str] = {}
     for name in names:
-        if flat == compact(name):
-            return name
-    return None
+        by_form.setdefault(compact(name), name)
+    last_chars = None if "" in by_form else frozenset(form[-1] for form in by_form)
+    return by_form, last_chars
 
 
 def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str]]]:

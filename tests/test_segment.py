@@ -45,6 +45,14 @@ def test_numbering_variants(numbering: str) -> None:
     assert len(find_entry_starts(lines, DEFAULT_PROFILE)) == 1
 
 
+def test_entry_numbers_in_full_width_digits_and_unknown_digits() -> None:
+    full_width = _lines(["１２. 标题", "发布日期:2025.4.7"])
+    assert [s.number for s in find_entry_starts(full_width, DEFAULT_PROFILE)] == [12]
+    # A digit newer than Python's Unicode tables (Kawi one) is not a number, not a crash.
+    newer = _lines(["\U00011f51. 标题", "发布日期:2025.4.7"])
+    assert find_entry_starts(newer, DEFAULT_PROFILE) == []
+
+
 def test_section_heading_variants() -> None:
     names = DEFAULT_PROFILE.sections
     assert section_name("政策速递", names) == "政策速递"

@@ -19,7 +19,8 @@ from .model import Document, Line, OutlineItem, RawEntry, Segmented, Warning
 from .profile import Profile
 
 # Loose on purpose ("2.2024世界…"): a line only becomes an entry when fields follow it.
-NUMBERED = regex.compile(r"^(\d{1,3})\s*[.．、]\s*(\S.*)$")
+# ASCII or full-width digits: regex's \d knows digits newer than Python's int() does.
+NUMBERED = regex.compile(r"^([0-9０-９]{1,3})\s*[.．、]\s*(\S.*)$")
 _HEADING_PREFIX = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*"
 )

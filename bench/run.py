@@ -300,16 +300,28 @@ def inproc_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def long_issue(pages: int, workdir: Path) -> Path | None:
+def child_generate(spec: str) -> None:
+    """Given "PAGES:PATH", write a generated long issue there."""
+    pages, path = spec.split(":", 1)
     sys.path.insert(0, str(FIXTURES))
-    try:
-        from generate import build_long_issue  # type: ignore[import-not-found]
-    except ImportError as exc:
-        print(f"! no long issue: cannot import tests/fixtures/generate.py ({exc})")
-        return None
+    from generate import build_long_issue  # type: ignore[import-not-found]
+
+    build_long_issue(Path(path), pages=int(pages))
+
+
+def long_issue(pages: int, workdir: Path) -> Path | None:
+    """Generate a long issue in a child process and return its path (None if that fails).
+
+    Not in this process: a child's peak RSS (``wait4``) counts the memory it was forked
+    with, so a parent grown by reportlab would set a floor under every later figure.
+    """
     path = workdir / f"long-{pages}.pdf"
     start = time.perf_counter()
-    build_long_issue(path, pages=pages)
+    try:
+        run_measured([PY, str(Path(__file__).resolve()), "--child", "generate", f"{pages}:{path}"])
+    except RuntimeError as exc:
+        print(f"! no long issue: tests/fixtures/generate.py failed ({str(exc)[-300:]})")
+        return None
     print(
         f"  generated {path.name}: {page_count(path)} pages in {time.perf_counter() - start:.1f}s"
     )
@@ -328,7 +340,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, path = args.child
-        {"bare": child_bare, "inproc": child_inproc}[kind](path)
+        {"bare": child_bare, "inproc": child_inproc, "generate": child_generate}[kind](path)
         return
 
     inputs = sorted((FIXTURES / "pdf").glob("*.pdf"))

@@ -59,7 +59,9 @@ _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _SPACES = re.compile(r"\s+")
 _QUOTES = frozenset("“”‘’")
 # Category Cc minus whitespace: a glyph made only of these is a broken ToUnicode's byte.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROL_CLASS = "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
+_CONTROL = re.compile(_CONTROL_CLASS)
+_CONTROL_ONLY = re.compile(_CONTROL_CLASS + "+")
 
 
 class Char(NamedTuple):
@@ -122,24 +124,10 @@ def is_bold_font(name: str | None) -> bool:
     return bool(name) and _BOLD.search(name or "") is not None
 
 
-def _usable(char: Char, page_box: PageBox | None) -> bool:
-    if not char.upright or not char.text:
-        return False
-    if not char.text.isprintable() and all(
-        unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in char.text
-    ):
-        return False  # NULs and other control bytes a broken ToUnicode map produced
-    if page_box is not None:
-        x0, top, x1, bottom = page_box
-        tol = PAGE_BOX_TOLERANCE
-        cx, cy = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        if not (x0 - tol <= cx <= x1 + tol and top - tol <= cy <= bottom + tol):
-            return False
-    return True
-
-
 def _usable_chars(chars: Iterable[Char], page_box: PageBox | None) -> list[Char]:
-    """Given a page's chars, return those :func:`_usable` keeps (the same test, inlined).
+    """Given a page's chars, return those layout uses: upright, with text, not made of
+    control characters only, and centred inside ``page_box`` (give or take
+    :data:`PAGE_BOX_TOLERANCE`).
 
     Centres are compared doubled (``x0 + x1`` against twice the bound): halving and
     doubling are exact in floating point, so nothing moves across a bound.
@@ -161,7 +149,13 @@ def _usable_chars(chars: Iterable[Char], page_box: PageBox | None) -> list[Char]
         ]
     if _CONTROL.search("".join([c.text for c in kept])) is None:
         return kept  # no control char anywhere on the page: the usual case
-    return [c for c in kept if _usable(c, None)]
+    # NULs and other control bytes a broken ToUnicode map produced: such a glyph goes.
+    return [c for c in kept if _CONTROL_ONLY.fullmatch(c.text) is None]
+
+
+def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> list[Char]:
+    """Given a page's chars, return the usable ones sorted by vertical centre."""
+    return sorted(_usable_chars(chars, page_box), key=_vertical_key)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -240,10 +234,6 @@ def _drop_overprinted_spaces(
     return [char for index, char in enumerate(chars) if index not in dropped]
 
 
-def _gap_em(left: Char, right: Char) -> float:
-    return (right.x0 - left.x1) / ((_em(left) + _em(right)) / 2)
-
-
 def join_chars(chars: Sequence[Char]) -> str:
     """Given one line's chars sorted left to right, return its text.
 
@@ -281,7 +271,8 @@ def _median(values: Sequence[float]) -> float:
 
 
 def _pair_gaps(columns: _Columns) -> list[float]:
-    """Given a line's columns, return each neighbour pair's gap in em (:func:`_gap_em`)."""
+    """Given a line's columns, return each neighbour pair's gap in em: the space between
+    the two boxes over the mean of the two glyphs' em sizes."""
     _, x0s, tops, x1s, bottoms, _, sizes, _ = columns
     widths = map(sub, x0s[1:], x1s)
     if sizes[0] > 0.5 and sizes.count(sizes[0]) == len(sizes):
@@ -290,7 +281,7 @@ def _pair_gaps(columns: _Columns) -> list[float]:
     if min(sizes) > 0.5:
         ems: Sequence[float] = sizes
     else:
-        ems = [
+        ems = [  # _em's rule, on columns
             size if size > 0.5 else max(bottom - top, 1.0)
             for size, top, bottom in zip(sizes, tops, bottoms, strict=True)
         ]
@@ -373,7 +364,7 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     Rotated chars, control chars and chars whose centre lies outside ``page_box``
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
-    usable = sorted(_usable_chars(chars, page_box), key=_vertical_key)
+    usable = _usable_sorted(chars, page_box)
     return [group.chars for group in _group_usable(usable)]
 
 
@@ -393,9 +384,7 @@ def _group_usable(usable: Sequence[Char]) -> list[_LineChars]:
     # one: adding the first only draws its cluster nearer, so the rest go there too.
     for _, same in groupby(usable, _height_key):
         run = list(same)
-        first = run[0]
-        cy = (first.top + first.bottom) / 2
-        em = first.size if first.size > 0.5 else max(first.bottom - first.top, 1.0)
+        cy, em = _cy(run[0]), _em(run[0])
         best: _Cluster | None = None
         best_distance = float("inf")
         for cluster in recent:
@@ -477,11 +466,6 @@ def _main_font(fontnames: Sequence[str]) -> str | None:
 
 _text = itemgetter(0)
 _x0 = itemgetter(1)
-_fontname = itemgetter(5)
-_top = itemgetter(2)
-_x1 = itemgetter(3)
-_bottom = itemgetter(4)
-_size = itemgetter(6)
 
 
 def chars_to_lines(
@@ -492,7 +476,7 @@ def chars_to_lines(
     Each line has its text (see :func:`join_chars`), its box, the font most of its glyphs
     use (subset tag removed), the median font size and whether that font is bold.
     """
-    usable = sorted(_usable_chars(chars, page_box), key=_vertical_key)
+    usable = _usable_sorted(chars, page_box)
     lines: list[Line] = []
     for group in _group_usable(usable):
         line = _make_line(group, page_number)
@@ -633,7 +617,7 @@ def page_lines(
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
     the annotations that could not be placed (a page with no lines)."""
-    usable = sorted(_usable_chars(chars, page_box), key=_vertical_key)
+    usable = _usable_sorted(chars, page_box)
     lines: list[Line] = []
     line_of: dict[int, int] = {}
     for group in _group_usable(usable):

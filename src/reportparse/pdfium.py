@@ -78,43 +78,33 @@ def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
     """Given a pypdfium2.raw function, return the same C function as a lean prototype.
 
     pypdfium2's bindings type every handle as a distinct pointer class; converting those on
-    each call dominates a per-character loop. This prototype takes and returns plain
-    integers (addresses) instead.
+    each call dominates a per-character loop. This prototype takes plain integers
+    (addresses) for ``argtypes``; with no ``argtypes`` at all ctypes converts nothing,
+    and the caller passes ready-made ctypes objects (``c_void_p`` handles, ``byref``
+    buffers) and plain int indexes, which halves the cost of a call again.
     """
     address = ctypes.cast(func, ctypes.c_void_p).value
     assert address, "pypdfium2 function without an address"
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
-def _untyped(func: Any, restype: Any) -> Any:
-    """Given a pypdfium2.raw function, return it with no argument types at all.
-
-    For the two calls made per glyph: without ``argtypes`` ctypes converts nothing, so the
-    caller passes ready-made ctypes objects (the text page as a ``c_void_p``, the rectangle
-    by ``byref``) and a plain int index; that halves the cost of a call again.
-    """
-    address = ctypes.cast(func, ctypes.c_void_p).value
-    assert address, "pypdfium2 function without an address"
-    return ctypes.CFUNCTYPE(restype)(address)
-
-
 # Per glyph: (text page, index) -> text object address or None.
-_glyph_object = _untyped(pdfium_c.FPDFText_GetTextObject, _VP)
+_glyph_object = _proto(pdfium_c.FPDFText_GetTextObject, _VP)
 # Per glyph: (text page, index, byref(FS_RECTF)) -> success.
-_glyph_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _INT)
+_glyph_box = _proto(pdfium_c.FPDFText_GetLooseCharBox, _INT)
 # Per text object: (text page, index, byref(FS_MATRIX)) -> success.
-_glyph_matrix = _untyped(pdfium_c.FPDFText_GetMatrix, _INT)
+_glyph_matrix = _proto(pdfium_c.FPDFText_GetMatrix, _INT)
 # Per text object: (object, byref(c_float)) -> success.
-_object_font_size = _untyped(pdfium_c.FPDFTextObj_GetFontSize, _INT)
+_object_font_size = _proto(pdfium_c.FPDFTextObj_GetFontSize, _INT)
 # Per text object: (object,) -> font address or None.
-_object_font = _untyped(pdfium_c.FPDFTextObj_GetFont, _VP)
+_object_font = _proto(pdfium_c.FPDFTextObj_GetFont, _VP)
 # Per page object, to count images: (page or form[, index]) -> count, object, type.
-_page_object_count = _untyped(pdfium_c.FPDFPage_CountObjects, _INT)
-_page_object = _untyped(pdfium_c.FPDFPage_GetObject, _VP)
-_form_object_count = _untyped(pdfium_c.FPDFFormObj_CountObjects, _INT)
+_page_object_count = _proto(pdfium_c.FPDFPage_CountObjects, _INT)
+_page_object = _proto(pdfium_c.FPDFPage_GetObject, _VP)
+_form_object_count = _proto(pdfium_c.FPDFFormObj_CountObjects, _INT)
 # FPDFFormObj_GetObject's index is an unsigned long: typed, so no int is passed short.
 _form_object = _proto(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
-_object_type = _untyped(pdfium_c.FPDFPageObj_GetType, _INT)
+_object_type = _proto(pdfium_c.FPDFPageObj_GetType, _INT)
 # FS_MATRIX is six C floats: a, b, c, d, e, f.
 _unpack_matrix = struct.Struct("6f").unpack_from
 _get_origin = _proto(

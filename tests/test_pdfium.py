@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import orjson
 import pytest
 
-from reportparse import api
+from reportparse import api, pdfium
 from reportparse.clean import normalize_glyphs
 from reportparse.errors import DamagedPDFError, EncryptedPDFError, LimitExceededError
 from reportparse.model import Document
@@ -170,3 +171,10 @@ def test_utf8_outline_and_metadata_match_pdfplumber(tmp_path: Path) -> None:
     assert pdfium.outline == plumber.outline
     assert pdfium.outline[0].title == "政策速递 AI"
     assert pdfium.metadata == plumber.metadata == {"Title": "Café", "Producer": "你好"}
+
+
+def test_no_code_point_below_first_wide_is_wide() -> None:
+    # The engine skips the width lookup below FIRST_WIDE; that must not change a box.
+    below = (chr(code) for code in range(ord(pdfium.FIRST_WIDE)))
+    assert not any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in below)
+    assert unicodedata.east_asian_width(pdfium.FIRST_WIDE) in ("W", "F")

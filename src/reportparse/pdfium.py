@@ -32,6 +32,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -65,6 +66,9 @@ from .reader import (
 
 # A full-width glyph whose box is narrower than this (em) is an ink box, not its cell.
 _NARROW_WIDE = 0.9
+# No code point below this is wide for unicodedata (U+0378 is the first: unassigned code
+# points count as wide there), so Latin text skips the width lookup.
+FIRST_WIDE = "\u0378"
 _REPAIR_HINT = "try --engine pdfplumber, or repair the file (e.g. qpdf in.pdf out.pdf)"
 
 
@@ -303,6 +307,8 @@ _RunKey = tuple[int, float, float, float, float, float, float, float]
 _RunCache = dict[_RunKey, _Run]
 # Runs remembered across pages of one geometry (a few hundred per page layout).
 _MAX_RUNS = 4096
+# Page objects looked at per page (forms included) when counting images.
+_MAX_PAGE_OBJECTS = 1_000_000
 
 
 class _PageReader:
@@ -430,7 +436,7 @@ class _PageReader:
             last_left = left
             last_right = right
             last_piece_obj = obj
-            if right - left < narrow and _is_wide(glyph):
+            if right - left < narrow and glyph >= FIRST_WIDE and _is_wide(glyph):
                 left, right = self._advance_box(tp, index, left, right, size)
             if simple:
                 append(
@@ -595,28 +601,30 @@ def _page_text(textpage: Any, count: int) -> str | list[str]:
 
 
 def _count_images(page: Any) -> int:
-    """Given a page, return how many images it draws (inside forms too)."""
+    """Given a page, return how many images it draws (inside forms too).
+
+    Objects are fetched and typed in C-level passes (``map`` drives the ctypes calls): a
+    page has a few hundred objects and only their types matter.
+    """
     image, form = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
-    get_type = _object_type
     images = 0
+    budget = _MAX_PAGE_OBJECTS  # a hostile page cannot keep us counting
     page_arg = ctypes.c_void_p(_address(page))
     stack: list[tuple[Any, Callable[..., Any], int]] = [
         (page_arg, _page_object, int(_page_object_count(page_arg)))
     ]
-    seen = 0
-    while stack:
+    while stack and budget > 0:
         parent, getter, total = stack.pop()
-        for index in range(total):
-            obj = getter(parent, index)
-            seen += 1
-            if not obj or seen > 1_000_000:
-                continue
-            obj_arg = ctypes.c_void_p(obj)
-            kind = get_type(obj_arg)
-            if kind == image:
-                images += 1
-            elif kind == form:
-                stack.append((obj_arg, _form_object, int(_form_object_count(obj_arg))))
+        total = min(total, budget)
+        budget -= total
+        # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
+        objects = list(map(ctypes.c_void_p, map(getter, repeat(parent, total), range(total))))
+        kinds = list(map(_object_type, objects))
+        images += kinds.count(image)
+        if form in kinds:
+            for obj, kind in zip(objects, kinds, strict=True):
+                if kind == form:
+                    stack.append((obj, _form_object, int(_form_object_count(obj))))
     return images
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from .errors import EncryptedPDFError, LimitExceededError, ReportParseError
 from .layout import Annot, Char, page_lines
 from .model import Page, Warning
+
+_text = itemgetter(0)  # a Char's text
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -118,7 +121,7 @@ def build_page(
         width=round(width, 2),
         height=round(height, 2),
         image_count=image_count,
-        char_count=sum(1 for c in chars if not c.text.isspace()),
+        char_count=len(chars) - sum(map(str.isspace, map(_text, chars))),
     )
 
 

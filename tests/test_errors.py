@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from reportparse import api, cli, emit, errors
 from reportparse.fields import filter_links
-from reportparse.model import Link, Warning
+from reportparse.model import Link, Page, Warning
 from reportparse.profile import Limits
 
 pytest.importorskip("reportlab")
@@ -464,3 +464,17 @@ def test_unsafe_uri_schemes_are_dropped_with_a_warning() -> None:
     assert all(w.code == "unsafe-uri" for w in warnings)
     assert len(dropped) == 4  # javascript: is a no-op link, dropped silently
     assert not any("javascript" in message for message in dropped)
+
+
+def test_image_page_warning_leaves_the_document_alone() -> None:
+    # One scanned page among text pages is a warning, and parsing again repeats nothing.
+    fixture = Path(__file__).parent / "fixtures" / "pdf" / "banner-outline.pdf"
+    document = api.read(fixture)
+    image_page = Page(number=len(document.pages) + 1, lines=[], image_count=1, char_count=0)
+    document.pages.append(image_page)
+    before = list(document.warnings)
+    first, second = api.parse_document(document), api.parse_document(document)
+    assert document.warnings == before
+    for issue in (first, second):
+        codes = [warning.code for warning in issue.warnings]
+        assert codes.count("no-text-layer") == 1

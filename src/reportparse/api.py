@@ -5,6 +5,7 @@ The CLI and the batch runner are thin shells over these two functions.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,8 +112,13 @@ def parse(
 
 
 def parse_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) -> Issue:
-    """Given a document as read, return the Issue (clean -> segment -> fields)."""
-    check_text_layer(document)
+    """Given a document as read, return the Issue (clean -> segment -> fields).
+
+    The document itself is left as it was (parsing it twice gives the same Issue).
+    """
+    layer_warnings = check_text_layer(document)
+    if layer_warnings:
+        document = dataclasses.replace(document, warnings=[*document.warnings, *layer_warnings])
     cleaned = clean.clean_document(document, profile)
     segmented = segment.segment(cleaned, profile)
     issue = fields.build_issue(cleaned, segmented, profile)
@@ -132,10 +138,11 @@ def page_ranges(numbers: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def check_text_layer(document: Document) -> None:
-    """Given a PDF as read, raise ScannedPDFError if no page has text; warn for some."""
+def check_text_layer(document: Document) -> list[Warning]:
+    """Given a PDF as read, raise ScannedPDFError if no page has text; else return a
+    "no-text-layer" warning for each page that is only an image."""
     if document.kind != "pdf" or not document.pages:
-        return
+        return []
     textless = [page.number for page in document.pages if page.char_count == 0]
     if len(textless) == len(document.pages):
         if any(page.image_count for page in document.pages):
@@ -148,15 +155,13 @@ def check_text_layer(document: Document) -> None:
             "run OCR on it first (for example with ocrmypdf)",
             path=document.path,
         )
-    for page in document.pages:
-        if page.char_count == 0 and page.image_count > 0:
-            document.warnings.append(
-                Warning(
-                    "no-text-layer",
-                    f"page {page.number} is an image without text (scanned?)",
-                    page.number,
-                )
-            )
+    return [
+        Warning(
+            "no-text-layer", f"page {page.number} is an image without text (scanned?)", page.number
+        )
+        for page in document.pages
+        if page.char_count == 0 and page.image_count > 0
+    ]
 
 
 def diagnose_no_entries(document: Document, profile: Profile) -> str:

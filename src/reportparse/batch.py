@@ -80,14 +80,14 @@ if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the
     from multiprocessing.context import BaseContext
     from multiprocessing.process import BaseProcess
 from .errors import ReportParseError, UsageError
-from .profile import DEFAULT_PROFILE
+from .profile import DEFAULT_BATCH_GLOB, DEFAULT_BATCH_TIMEOUT, DEFAULT_PROFILE
 
 REPORT_NAME = "report.json"
 JSONL_NAME = "entries.jsonl"
 CSV_NAME = "entries.csv"
 RESERVED_NAMES = frozenset({REPORT_NAME, JSONL_NAME, CSV_NAME})
-DEFAULT_GLOB = "*.pdf"
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_GLOB = DEFAULT_BATCH_GLOB
+DEFAULT_TIMEOUT = DEFAULT_BATCH_TIMEOUT
 REPORT_SCHEMA_VERSION = 1
 
 Status = Literal["converted", "skipped", "failed"]

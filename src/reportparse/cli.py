@@ -19,17 +19,25 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import regex
 import typer
 
 from . import __version__, emit
-from . import batch as batch_mod
 from .api import parse, parse_page_spec, read
 from .clean import clean_document
 from .errors import ReportParseError, UsageError
-from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits
+from .profile import (
+    DEFAULT_BATCH_GLOB,
+    DEFAULT_BATCH_TIMEOUT,
+    DEFAULT_LIMITS,
+    DEFAULT_PROFILE,
+    Limits,
+)
+
+if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
+    from . import batch as batch_mod
 
 PROG = "reportparse"
 EXIT_INTERRUPTED = 130
@@ -504,6 +512,8 @@ class BatchProgress:
         return _clock(rate * max(0, self.to_convert - self.processed))
 
     def __call__(self, event: batch_mod.Event) -> None:
+        from . import batch as batch_mod
+
         if isinstance(event, batch_mod.BatchStarted):
             self.started = time.monotonic()
             self.to_convert = event.to_convert
@@ -569,6 +579,8 @@ class BatchProgress:
 
     def summary(self, report: batch_mod.BatchReport) -> None:
         """Given the report, show what was converted, skipped and failed (and why)."""
+        from . import batch as batch_mod
+
         self.close()
         converted, skipped, failed = report.converted, report.skipped, report.failed
         out = report.out_dir
@@ -674,13 +686,13 @@ def batch_command(
         typer.Option(
             "--glob", metavar="PATTERN", help="File names to take from SRC folders (any case)."
         ),
-    ] = batch_mod.DEFAULT_GLOB,
+    ] = DEFAULT_BATCH_GLOB,
     timeout: Annotated[
         float,
         typer.Option(
             "--timeout", metavar="SECONDS", help="Stop and fail a file that takes longer."
         ),
-    ] = batch_mod.DEFAULT_TIMEOUT,
+    ] = DEFAULT_BATCH_TIMEOUT,
     force: Annotated[
         bool, typer.Option("--force", help="Convert every input, even unchanged ones.")
     ] = False,
@@ -692,6 +704,8 @@ def batch_command(
 
     Inputs whose JSON is newer and made from the same bytes are skipped: re-runs are quick.
     """
+    from . import batch as batch_mod
+
     settings = settings_of(ctx)
     with reporting(settings):
         options = batch_mod.BatchOptions(

@@ -309,6 +309,7 @@ _RunCache = dict[_RunKey, _Run]
 _MAX_RUNS = 4096
 # Page objects looked at per page (forms included) when counting images.
 _MAX_PAGE_OBJECTS = 1_000_000
+_OBJECTS_PER_PASS = 4096
 
 
 class _PageReader:
@@ -617,14 +618,17 @@ def _count_images(page: Any) -> int:
         parent, getter, total = stack.pop()
         total = min(total, budget)
         budget -= total
-        # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
-        objects = list(map(ctypes.c_void_p, map(getter, repeat(parent, total), range(total))))
-        kinds = list(map(_object_type, objects))
-        images += kinds.count(image)
-        if form in kinds:
-            for obj, kind in zip(objects, kinds, strict=True):
-                if kind == form:
-                    stack.append((obj, _form_object, int(_form_object_count(obj))))
+        # In slices, so that a page of a million objects holds only a slice's handles.
+        for start in range(0, total, _OBJECTS_PER_PASS):
+            indexes = range(start, min(start + _OBJECTS_PER_PASS, total))
+            # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
+            objects = list(map(ctypes.c_void_p, map(getter, repeat(parent), indexes)))
+            kinds = list(map(_object_type, objects))
+            images += kinds.count(image)
+            if form in kinds:
+                for obj, kind in zip(objects, kinds, strict=True):
+                    if kind == form:
+                        stack.append((obj, _form_object, int(_form_object_count(obj))))
     return images
 
 

@@ -235,13 +235,13 @@ def numbered_title(text: str) -> str:
 def headings_before(
     lines: Sequence[Line], starts: Sequence[EntryStart], names: Sequence[str]
 ) -> list[str | None]:
-    """Given entry starts, return for each the section heading printed just before it.
+    """Given entry starts in line order, return for each the section heading printed just
+    before it.
 
     A heading only counts when no other numbered line (a table of contents, a list)
     stands between it and the entry.
     """
     result: list[str | None] = []
-    start_indices = {start.index for start in starts}
     pending: str | None = None
     position = 0
     for index, line in enumerate(lines):
@@ -255,7 +255,7 @@ def headings_before(
         name = section_name(line.text, names)
         if name is not None:
             pending = name
-        elif index not in start_indices and NUMBERED.match(line.text):
+        elif NUMBERED.match(line.text):  # starts were taken by the branch above
             pending = None
     return result
 

@@ -14,6 +14,7 @@ import contextlib
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from reportparse import api
 from reportparse.errors import (
     DamagedPDFError,
     EncryptedPDFError,
@@ -189,13 +190,20 @@ def test_image_count(tmp_path: Path) -> None:
 
     path = tmp_path / "image.pdf"
     c = canvas.Canvas(str(path), pagesize=A4)
-    c.drawImage(ImageReader(image_module.new("RGB", (8, 8), "red")), 72, 600, 50, 50)
-    c.drawString(72, 500, "caption")
+    image = ImageReader(image_module.new("RGB", (8, 8), "red"))
+    c.drawImage(image, 72, 600, 50, 50)
+    c.showPage()
+    c.drawImage(image, 72, 600, 50, 50)
+    c.drawImage(image, 72, 400, 50, 50)
+    c.drawString(72, 300, "caption")
     c.showPage()
     c.save()
-    page = read(path).pages[0]
-    assert page.image_count == 1
-    assert [line.text for line in page.lines] == ["caption"]
+    for document in (read(path), api.read(path, engine="pdfium")):
+        scanned, captioned = document.pages
+        assert (scanned.image_count, scanned.char_count) == (1, 0)
+        # A page with text is not searched for images: only a textless page needs the count.
+        assert captioned.image_count == 0
+        assert [line.text for line in captioned.lines] == ["caption"]
 
 
 # --------------------------------------------------------------------------- encryption

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, groupby, repeat
-from operator import add, eq, gt, itemgetter, sub, truediv
+from operator import add, and_, eq, gt, itemgetter, le, sub, truediv
 from typing import NamedTuple
 
 from .model import Line, LinkAnchor
@@ -124,38 +124,61 @@ def is_bold_font(name: str | None) -> bool:
     return bool(name) and _BOLD.search(name or "") is not None
 
 
-def _usable_chars(chars: Iterable[Char], page_box: PageBox | None) -> list[Char]:
-    """Given a page's chars, return those layout uses: upright, with text, not made of
-    control characters only, and centred inside ``page_box`` (give or take
-    :data:`PAGE_BOX_TOLERANCE`).
+class _Usable(NamedTuple):
+    """A page's usable glyphs sorted by vertical centre (then left edge), with each one's
+    doubled vertical centre (``top + bottom``), which grouping and links both look up."""
+
+    chars: list[Char]
+    centres: list[float]
+
+
+def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
+    """Given a page's chars, return those layout uses, sorted by vertical centre then left
+    edge (ties keep their order): upright, with text, not made of control characters
+    only, and centred inside ``page_box`` (give or take :data:`PAGE_BOX_TOLERANCE`).
 
     Centres are compared doubled (``x0 + x1`` against twice the bound): halving and
-    doubling are exact in floating point, so nothing moves across a bound.
+    doubling are exact in floating point, so nothing moves across a bound. The tests and
+    the sort key run as C-level passes over the page's columns: a page has a thousand
+    glyphs and usually every one of them is kept.
     """
+    page = list(chars)
+    if not page:
+        return _Usable([], [])
+    texts, x0s, tops, x1s, bottoms, _, _, uprights = zip(*page, strict=True)
+    centres = list(map(add, tops, bottoms))
+    keep: list[bool] | None = None
     if page_box is None:
-        kept = [c for c in chars if c.upright and c.text]
+        if False in uprights or "" in texts:
+            keep = [bool(up and text) for up, text in zip(uprights, texts, strict=True)]
     else:
         x0, top, x1, bottom = page_box
         tol = PAGE_BOX_TOLERANCE
         lo_x, hi_x = 2 * (x0 - tol), 2 * (x1 + tol)
         lo_y, hi_y = 2 * (top - tol), 2 * (bottom + tol)
-        kept = [
-            c
-            for c in chars
-            if c.upright
-            and c.text
-            and lo_x <= c.x0 + c.x1 <= hi_x
-            and lo_y <= c.top + c.bottom <= hi_y
-        ]
-    if _CONTROL.search("".join([c.text for c in kept])) is None:
-        return kept  # no control char anywhere on the page: the usual case
-    # NULs and other control bytes a broken ToUnicode map produced: such a glyph goes.
-    return [c for c in kept if _CONTROL_ONLY.fullmatch(c.text) is None]
-
-
-def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> list[Char]:
-    """Given a page's chars, return the usable ones sorted by vertical centre."""
-    return sorted(_usable_chars(chars, page_box), key=_vertical_key)
+        middles = list(map(add, x0s, x1s))
+        # Comparisons, not min/max: a NaN coordinate fails them as it fails the filter.
+        inside = (
+            all(map(le, repeat(lo_x), middles))
+            and all(map(le, middles, repeat(hi_x)))
+            and all(map(le, repeat(lo_y), centres))
+            and all(map(le, centres, repeat(hi_y)))
+        )
+        if not inside or False in uprights or "" in texts:
+            keep = [
+                bool(up and text and lo_x <= mx <= hi_x and lo_y <= cy <= hi_y)
+                for up, text, mx, cy in zip(uprights, texts, middles, centres, strict=True)
+            ]
+    if _CONTROL.search("".join(texts)) is not None:
+        # NULs and other control bytes a broken ToUnicode map produced: such a glyph goes.
+        unbroken = [_CONTROL_ONLY.fullmatch(text) is None for text in texts]
+        keep = unbroken if keep is None else list(map(and_, keep, unbroken))
+    indexes: Iterable[int] = range(len(page)) if keep is None else compress(count(), keep)
+    # By left edge, then (stable) by centre: the order of the key (centre, x0), ties
+    # kept, from two sorts on plain float keys, which compare far faster than tuples.
+    order = sorted(indexes, key=x0s.__getitem__)
+    order.sort(key=centres.__getitem__)
+    return _Usable(list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -365,7 +388,7 @@ def group_chars(chars: Iterable[Char], *, page_box: PageBox | None = None) -> li
     (x0, top, x1, bottom) are dropped; glyphs drawn twice at one spot count once.
     """
     usable = _usable_sorted(chars, page_box)
-    return [group.chars for group in _group_usable(usable)]
+    return [group.chars for group in _group_usable(usable.chars)]
 
 
 class _LineChars(NamedTuple):
@@ -422,11 +445,6 @@ _height_key = itemgetter(2, 4, 6)  # (top, bottom, size)
 _reading_key = itemgetter(1, 3, 2)
 
 
-def _vertical_key(char: Char) -> tuple[float, float]:
-    # Twice the vertical centre: the same order as the centre, without a division.
-    return (char.top + char.bottom, char.x0)
-
-
 def _make_line(group: _LineChars, page_number: int) -> Line | None:
     chars, columns, spaces = group
     text = _join(columns, spaces)
@@ -478,7 +496,7 @@ def chars_to_lines(
     """
     usable = _usable_sorted(chars, page_box)
     lines: list[Line] = []
-    for group in _group_usable(usable):
+    for group in _group_usable(usable.chars):
         line = _make_line(group, page_number)
         if line is not None:
             lines.append(line)
@@ -546,25 +564,22 @@ def attach_links(
     overlaps, else to the nearest line, with text None, so that no URI is lost. Only a
     page without lines leaves annotations unplaced. Duplicates on one line count once.
     """
-    return _attach(lines, _usable_chars(chars, page_box), annots, line_of)
+    return _attach(lines, _usable_sorted(chars, page_box), annots, line_of)
 
 
 def _attach(
     lines: list[Line],
-    usable: Iterable[Char],
+    usable: _Usable,
     annots: Iterable[Annot],
     line_of: dict[int, int] | None,
-    *,
-    presorted: bool = False,
 ) -> list[Annot]:
     """Given lines, their usable chars and annotations, do the work of attach_links."""
     annots = list(annots)
     if not annots:
         return []
-    # Sorted by vertical centre, so each annotation only looks at the glyphs in its band.
-    ordered = list(usable) if presorted else sorted(usable, key=_cy)
-    # Doubled centres (top + bottom) against doubled bounds: exact, and no division.
-    centres = [c.top + c.bottom for c in ordered]
+    # Sorted by vertical centre, so each annotation only looks at the glyphs in its band;
+    # doubled centres (top + bottom) against doubled bounds: exact, and no division.
+    ordered, centres = usable
     placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
     unplaced: list[Annot] = []
     for annot in sorted(annots, key=lambda a: (a.top, a.x0)):
@@ -620,11 +635,11 @@ def page_lines(
     usable = _usable_sorted(chars, page_box)
     lines: list[Line] = []
     line_of: dict[int, int] = {}
-    for group in _group_usable(usable):
+    for group in _group_usable(usable.chars):
         line = _make_line(group, page_number)
         if line is not None:
             if annots:  # which line each glyph went to: only links need it
                 line_of.update(dict.fromkeys(map(id, group.chars), len(lines)))
             lines.append(line)
-    unplaced = _attach(lines, usable, annots, line_of, presorted=True)
+    unplaced = _attach(lines, usable, annots, line_of)
     return lines, unplaced

@@ -94,7 +94,9 @@ class Page:
     lines: list[Line]
     width: float | None = None
     height: float | None = None
-    image_count: int = 0  # images on the page; with no chars, the page is likely scanned
+    # Images on a page without chars (then likely scanned); 0 on a page with text, where
+    # the engines do not count them.
+    image_count: int = 0
     char_count: int = 0
 
 

@@ -463,7 +463,7 @@ def _read_page(
     except Exception:
         annots = []
         warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
-    return build_page(number, chars, annots, (width, height), images, warnings)
+    return build_page(number, chars, annots, (width, height), lambda: images, warnings)
 
 
 # --------------------------------------------------------------------------- outline

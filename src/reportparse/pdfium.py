@@ -89,7 +89,9 @@ def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
     """
     address = ctypes.cast(func, ctypes.c_void_p).value
     assert address, "pypdfium2 function without an address"
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    # PYFUNCTYPE: the GIL stays held. These calls take well under a microsecond, less
+    # than releasing and taking back the GIL costs (a tenth of each call, callgrind).
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
 
 
 # Per glyph: (text page, index) -> text object address or None.
@@ -310,6 +312,8 @@ _MAX_RUNS = 4096
 # Page objects looked at per page (forms included) when counting images.
 _MAX_PAGE_OBJECTS = 1_000_000
 _OBJECTS_PER_PASS = 4096
+# Glyphs whose text objects are fetched per pass.
+_GLYPHS_PER_PASS = 4096
 
 
 class _PageReader:
@@ -357,15 +361,17 @@ class _PageReader:
                 chars = self._chars(textpage, number, ctm, height)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
-            images = _count_images(page)
             try:
                 annots = self._annots(page, ctm, height)
             except Exception:
                 annots = []
                 warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
+            # Built while the page is open: a page without text counts its images.
+            return build_page(
+                number, chars, annots, (width, height), lambda: _count_images(page), warnings
+            )
         finally:
             pdfium_c.FPDF_ClosePage(page)
-        return build_page(number, chars, annots, (width, height), images, warnings)
 
     def _media_box(self, page: Any) -> tuple[float, float, float, float]:
         values = [ctypes.c_float() for _ in range(4)]
@@ -404,57 +410,66 @@ class _PageReader:
         narrow = 0.0
         last_left = last_right = float("nan")
         last_piece_obj = 0
-        for index, glyph in enumerate(text):
-            obj = get_object(tp_arg, index)
-            if not obj:  # a space or line break PDFium generated: layout decides spacing
-                continue
-            if obj != last_obj:
-                # A new text object. Producers often start one every few glyphs
-                # (reportlab at each change of subset font); those sharing a font, size
-                # and matrix share one _Run, so this costs three C calls and a lookup.
-                last_obj = obj
-                get_matrix(tp_arg, index, matrix_arg)
-                a, b, c, d, e, f = unpack_matrix(matrix)
-                obj_arg = void_p(obj)
-                font_size = font_size_value.value if get_font_size(obj_arg, font_size_arg) else 1.0
-                # e (the x offset) moves a char's y only on a rotated page.
-                key = (get_font(obj_arg) or 0, font_size, a, b, c, d, e if cb else 0.0, f)
-                run = runs.get(key)
-                if run is None:
-                    run = runs[key] = self._run(key, e, ctm, height)
-                fontname, size, upright, run_simple, top, bottom = run
-                simple = run_simple and plain
-                narrow = _NARROW_WIDE * size
-            get_box(tp_arg, index, rect_arg)
-            left = rect.left
-            right = rect.right
-            if left == last_left and right == last_right and obj == last_piece_obj:
-                # One glyph PDFium split into several chars (a ligature "fi" or a
-                # multi-char ToUnicode entry): pdfminer keeps it as one char.
-                prev = chars[-1]
-                chars[-1] = prev._replace(text=prev.text + glyph)
-                continue
-            last_left = left
-            last_right = right
-            last_piece_obj = obj
-            if right - left < narrow and glyph >= FIRST_WIDE and _is_wide(glyph):
-                left, right = self._advance_box(tp, index, left, right, size)
-            if simple:
-                append(
-                    new_char(
-                        Char, (glyph, left + ce, top, right + ce, bottom, fontname, size, upright)
-                    )
-                )
-            else:
-                x0, x1 = self._device_x(ctm, rect)
-                y0, y1 = (top, bottom) if run_simple else self._device_y(ctm, rect, height)
-                append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
         limit = self.limits.max_chars_per_page
-        if len(chars) > limit:
-            raise LimitExceededError(
-                f"page {number} has more than {limit} characters; "
-                "raise the limit with --max-chars-per-page"
-            )
+        for start in range(0, count, _GLYPHS_PER_PASS):
+            stop = min(start + _GLYPHS_PER_PASS, count)
+            # The slice's text objects in one C-level pass; a slice at a time, so that a
+            # page over the char limit is stopped early and holds one slice's handles.
+            objects = map(get_object, repeat(tp_arg, stop - start), range(start, stop))
+            for index, glyph, obj in zip(
+                range(start, stop), text[start:stop], list(objects), strict=True
+            ):
+                if not obj:  # a space or line break PDFium generated: layout decides spacing
+                    continue
+                if obj != last_obj:
+                    # A new text object. Producers often start one every few glyphs
+                    # (reportlab at each change of subset font); those sharing a font, size
+                    # and matrix share one _Run, so this costs three C calls and a lookup.
+                    last_obj = obj
+                    get_matrix(tp_arg, index, matrix_arg)
+                    a, b, c, d, e, f = unpack_matrix(matrix)
+                    obj_arg = void_p(obj)
+                    font_size = (
+                        font_size_value.value if get_font_size(obj_arg, font_size_arg) else 1.0
+                    )
+                    # e (the x offset) moves a char's y only on a rotated page.
+                    key = (get_font(obj_arg) or 0, font_size, a, b, c, d, e if cb else 0.0, f)
+                    run = runs.get(key)
+                    if run is None:
+                        run = runs[key] = self._run(key, e, ctm, height)
+                    fontname, size, upright, run_simple, top, bottom = run
+                    simple = run_simple and plain
+                    narrow = _NARROW_WIDE * size
+                get_box(tp_arg, index, rect_arg)
+                left = rect.left
+                right = rect.right
+                if left == last_left and right == last_right and obj == last_piece_obj:
+                    # One glyph PDFium split into several chars (a ligature "fi" or a
+                    # multi-char ToUnicode entry): pdfminer keeps it as one char.
+                    prev = chars[-1]
+                    chars[-1] = prev._replace(text=prev.text + glyph)
+                    continue
+                last_left = left
+                last_right = right
+                last_piece_obj = obj
+                if right - left < narrow and glyph >= FIRST_WIDE and _is_wide(glyph):
+                    left, right = self._advance_box(tp, index, left, right, size)
+                if simple:
+                    append(
+                        new_char(
+                            Char,
+                            (glyph, left + ce, top, right + ce, bottom, fontname, size, upright),
+                        )
+                    )
+                else:
+                    x0, x1 = self._device_x(ctm, rect)
+                    y0, y1 = (top, bottom) if run_simple else self._device_y(ctm, rect, height)
+                    append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
+            if len(chars) > limit:
+                raise LimitExceededError(
+                    f"page {number} has more than {limit} characters; "
+                    "raise the limit with --max-chars-per-page"
+                )
         return chars
 
     def _runs_for(self, ctm: Matrix, height: float) -> _RunCache:

@@ -99,8 +99,10 @@ def _extract_pdfium(path: Path) -> int:
             textpage = pdfium_c.FPDFText_LoadPage(page)
             box = reader._media_box(page)
             ctm = page_matrix(box, 0)
-            count += len(reader._chars(textpage, index + 1, ctm, box[3] - box[1]))
-            pdfium._count_images(page)
+            chars = reader._chars(textpage, index + 1, ctm, box[3] - box[1])
+            count += len(chars)
+            if all(char.text.isspace() for char in chars):  # as reader.build_page does
+                pdfium._count_images(page)
             reader._annots(page, ctm, box[3] - box[1])
             pdfium_c.FPDFText_ClosePage(textpage)
             pdfium_c.FPDF_ClosePage(page)

@@ -466,6 +466,48 @@ def _read_page(
     return build_page(number, chars, annots, (width, height), lambda: images, warnings)
 
 
+class PageSource:
+    """Pages of one PDF read with pdfminer one at a time, on demand: ``pdfium.py`` reads the
+    rare page PDFium cannot box as pdfminer does (text rotated on the page) through it.
+
+    The file is opened at the first :meth:`read`; if that fails, every read returns None.
+    """
+
+    def __init__(self, path: Path, password: str | None, limits: Limits) -> None:
+        self.path = path
+        self.password = password
+        self.limits = limits
+        self._stream: BinaryIO | None = None
+        self._opened: Any = None
+        self._pages: list[PDFPage] = []
+        self._failed = False
+
+    def read(self, number: int) -> tuple[Page, list[Warning]] | None:
+        """Given a 1-based page number, return the page as pdf.py reads it and the
+        warnings reading it gave, or None if pdfminer cannot read it."""
+        if self._failed:
+            return None
+        try:
+            if self._opened is None:
+                self._stream = self.path.open("rb")
+                self._opened = _open(self._stream, str(self.path), self.password)
+                self._pages = _page_objects(self._opened.doc, str(self.path), self.limits)
+            warnings: list[Warning] = []
+            page = _read_page(
+                self._opened.rsrcmgr, self._pages[number - 1], number, self.limits, warnings
+            )
+        except Exception:  # pdfminer raises anything on broken files; the caller keeps its own
+            self._failed = self._opened is None
+            return None
+        return page, warnings
+
+    def close(self) -> None:
+        """Close the file, if it was opened."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
 # --------------------------------------------------------------------------- outline
 
 

@@ -167,10 +167,16 @@ def read_pdf(
             )
         warnings: list[Warning] = []
         wanted = wanted_pages(pages, total, warnings)
-        reader = _PageReader(pdf, limits)
-        out_pages = read_pages(
-            wanted, lambda number: reader.read(number, warnings), where, warnings
-        )
+        from .pdf import PageSource
+
+        exact = PageSource(path, password, limits)
+        try:
+            reader = _PageReader(pdf, limits, exact.read)
+            out_pages = read_pages(
+                wanted, lambda number: reader.read(number, warnings), where, warnings
+            )
+        finally:
+            exact.close()
         outline = _read_outline(
             pdf,
             total,
@@ -316,13 +322,26 @@ _OBJECTS_PER_PASS = 4096
 _GLYPHS_PER_PASS = 4096
 
 
-class _PageReader:
-    """Reads pages of one open document; caches fonts across pages."""
+# Given a page number, the page as pdf.py reads it and its warnings, or None.
+ExactPage = Callable[[int], "tuple[Page, list[Warning]] | None"]
 
-    def __init__(self, pdf: pdfium.PdfDocument, limits: Limits) -> None:
+
+class _PageReader:
+    """Reads pages of one open document; caches fonts across pages.
+
+    ``exact_page`` reads a page the way pdf.py does; it is asked for the pages whose
+    glyphs PDFium cannot box as pdfminer does (see :meth:`read`).
+    """
+
+    def __init__(
+        self, pdf: pdfium.PdfDocument, limits: Limits, exact_page: ExactPage | None = None
+    ) -> None:
         self.pdf = pdf
         self.doc = pdf.raw
         self.limits = limits
+        self.exact_page = exact_page
+        # Set by _chars: the page has upright text whose own matrix is rotated.
+        self.inexact_boxes = False
         self.fonts: dict[int, _Font] = {}
         self._name_buf = ctypes.create_string_buffer(256)
         self._float = ctypes.c_float()
@@ -361,17 +380,31 @@ class _PageReader:
                 chars = self._chars(textpage, number, ctm, height)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
+            page_warnings: list[Warning] = []
             try:
                 annots = self._annots(page, ctm, height)
             except Exception:
                 annots = []
-                warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
+                page_warnings.append(
+                    Warning("annots-unreadable", "link annotations unreadable", number)
+                )
             # Built while the page is open: a page without text counts its images.
-            return build_page(
-                number, chars, annots, (width, height), lambda: _count_images(page), warnings
+            built = build_page(
+                number, chars, annots, (width, height), lambda: _count_images(page), page_warnings
             )
         finally:
             pdfium_c.FPDF_ClosePage(page)
+        if self.inexact_boxes and self.exact_page is not None:
+            # PDFium's boxes match pdfminer's only for upright glyphs on an unrotated page.
+            # Its loose box follows the glyph matrix's a alone, so a glyph drawn turned (a
+            # landscape page shown through /Rotate) gets a box of no width; and on a page
+            # turned upside down the ink overhang falls on the other side. Layout would
+            # see other gaps than pdfminer's, so such a page is read as pdf.py reads it.
+            exact = self.exact_page(number)
+            if exact is not None:
+                built, page_warnings = exact
+        warnings.extend(page_warnings)
+        return built
 
     def _media_box(self, page: Any) -> tuple[float, float, float, float]:
         values = [ctypes.c_float() for _ in range(4)]
@@ -400,6 +433,7 @@ class _PageReader:
         # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through.
         new_char = tuple.__new__
         runs = self._runs_for(ctm, height)
+        self.inexact_boxes = False
         ca, cb, cc, cd, ce, _ = ctm
         plain = cb == 0 and cc == 0 and ca == 1 and cd == 1  # no page rotation
         chars: list[Char] = []
@@ -439,6 +473,8 @@ class _PageReader:
                         run = runs[key] = self._run(key, e, ctm, height)
                     fontname, size, upright, run_simple, top, bottom = run
                     simple = run_simple and plain
+                    if upright and not (plain and a > 0 and b == 0):
+                        self.inexact_boxes = True  # see read()
                     narrow = _NARROW_WIDE * size
                 get_box(tp_arg, index, rect_arg)
                 left = rect.left
@@ -462,8 +498,10 @@ class _PageReader:
                         )
                     )
                 else:
-                    x0, x1 = self._device_x(ctm, rect)
-                    y0, y1 = (top, bottom) if run_simple else self._device_y(ctm, rect, height)
+                    # The box as corrected above (left, right), through the page matrix.
+                    corners = _corners(ctm, (left, right), (rect.bottom, rect.top))
+                    x0, x1 = _device_x(corners)
+                    y0, y1 = (top, bottom) if run_simple else _device_y(corners, height)
                     append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
             if len(chars) > limit:
                 raise LimitExceededError(
@@ -498,16 +536,6 @@ class _PageReader:
         if not _get_origin(tp, index, ctypes.byref(x), ctypes.byref(y)):
             return left, right
         return x.value, x.value + size
-
-    @staticmethod
-    def _device_x(ctm: Matrix, rect: Any) -> tuple[float, float]:
-        xs = [x for x, _ in _corners(ctm, rect)]
-        return min(xs), max(xs)
-
-    @staticmethod
-    def _device_y(ctm: Matrix, rect: Any, height: float) -> tuple[float, float]:
-        ys = [y for _, y in _corners(ctm, rect)]
-        return height - max(ys), height - min(ys)
 
     def _run(self, key: _RunKey, e: float, ctm: Matrix, height: float) -> _Run:
         """Given a text object's font, size and matrix (a run key), return its _Run."""
@@ -855,11 +883,24 @@ def _metadata_via_pdfminer(path: Path, password: str | None) -> dict[str, str] |
         return None
 
 
-def _corners(ctm: Matrix, rect: Any) -> list[tuple[float, float]]:
-    """Given a matrix and a PDFium rectangle, return its four corners transformed."""
-    return [
-        apply_matrix(ctm, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
-    ]
+def _corners(
+    ctm: Matrix, xs: tuple[float, float], ys: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Given a matrix and a rectangle's x and y bounds, return its four corners transformed."""
+    return [apply_matrix(ctm, x, y) for x in xs for y in ys]
+
+
+def _device_x(corners: list[tuple[float, float]]) -> tuple[float, float]:
+    """Given a box's transformed corners, return its left and right edges."""
+    xs = [x for x, _ in corners]
+    return min(xs), max(xs)
+
+
+def _device_y(corners: list[tuple[float, float]], height: float) -> tuple[float, float]:
+    """Given a box's transformed corners and the page height, return its top and bottom
+    with the origin at the top."""
+    ys = [y for _, y in corners]
+    return height - max(ys), height - min(ys)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -340,7 +340,7 @@ class _PageReader:
         self.doc = pdf.raw
         self.limits = limits
         self.exact_page = exact_page
-        # Set by _chars: the page has upright text whose own matrix is rotated.
+        # Set by _chars: the page has upright text PDFium cannot box as pdfminer does.
         self.inexact_boxes = False
         self.fonts: dict[int, _Font] = {}
         self._name_buf = ctypes.create_string_buffer(256)
@@ -417,6 +417,7 @@ class _PageReader:
     # ------------------------------------------------------------------ chars
 
     def _chars(self, textpage: Any, number: int, ctm: Matrix, height: float) -> list[Char]:
+        self.inexact_boxes = False
         count = pdfium_c.FPDFText_CountChars(textpage)
         if count <= 0:
             return []
@@ -433,7 +434,6 @@ class _PageReader:
         # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through.
         new_char = tuple.__new__
         runs = self._runs_for(ctm, height)
-        self.inexact_boxes = False
         ca, cb, cc, cd, ce, _ = ctm
         plain = cb == 0 and cc == 0 and ca == 1 and cd == 1  # no page rotation
         chars: list[Char] = []

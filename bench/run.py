@@ -88,7 +88,7 @@ def _extract_pdfium(path: Path) -> int:
 
     from reportparse import pdfium
     from reportparse.profile import DEFAULT_LIMITS
-    from reportparse.reader import page_matrix
+    from reportparse.reader import page_matrix, text_char_count
 
     count = 0
     document = pdfium._open(path, str(path), None)
@@ -101,7 +101,7 @@ def _extract_pdfium(path: Path) -> int:
             ctm = page_matrix(box, 0)
             chars = reader._chars(textpage, index + 1, ctm, box[3] - box[1])
             count += len(chars)
-            if all(char.text.isspace() for char in chars):  # as reader.build_page does
+            if not text_char_count(chars):  # images are counted as reader.build_page does
                 pdfium._count_images(page)
             reader._annots(page, ctm, box[3] - box[1])
             pdfium_c.FPDFText_ClosePage(textpage)

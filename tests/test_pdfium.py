@@ -235,14 +235,14 @@ def test_rotated_text_is_read_as_pdfplumber_reads_it(tmp_path: Path) -> None:
     from reportparse import pdf
 
     asked: list[int] = []
-    real_read = pdf.PageSource.read
+    real_page = pdf.LazyReading.page
 
-    def counting(self: pdf.PageSource, number: int) -> object:
+    def counting(self: pdf.LazyReading, number: int) -> object:
         asked.append(number)
-        return real_read(self, number)
+        return real_page(self, number)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf.PageSource, "read", counting)
+        patch.setattr(pdf.LazyReading, "page", counting)
         for path in FIXTURE_PDFS:
             read_pdf(path, limits=Limits())
         assert asked == []

@@ -466,11 +466,12 @@ def _read_page(
     return build_page(number, chars, annots, (width, height), lambda: images, warnings)
 
 
-class PageSource:
-    """Pages of one PDF read with pdfminer one at a time, on demand: ``pdfium.py`` reads the
-    rare page PDFium cannot box as pdfminer does (text rotated on the page) through it.
+class LazyReading:
+    """One PDF as pdf.py reads it, opened with pdfminer at first use: ``pdfium.py`` asks it
+    for what PDFium cannot give as pdfminer does (a page of turned text, a bookmark title
+    or metadata value in UTF-8 without a byte-order mark).
 
-    The file is opened at the first :meth:`read`; if that fails, every read returns None.
+    Every method returns None where pdfminer cannot read what is asked.
     """
 
     def __init__(self, path: Path, password: str | None, limits: Limits) -> None:
@@ -479,27 +480,61 @@ class PageSource:
         self.limits = limits
         self._stream: BinaryIO | None = None
         self._opened: Any = None
-        self._pages: list[PDFPage] = []
-        self._failed = False
+        self._pages: list[PDFPage] | None = None
+        self._failed = False  # the file does not open
+        self._no_pages = False  # it opens, but its page tree cannot be read
 
-    def read(self, number: int) -> tuple[Page, list[Warning]] | None:
-        """Given a 1-based page number, return the page as pdf.py reads it and the
-        warnings reading it gave, or None if pdfminer cannot read it."""
-        if self._failed:
-            return None
-        try:
-            if self._opened is None:
+    def _open_document(self) -> Any:
+        if self._opened is None and not self._failed:
+            try:
                 self._stream = self.path.open("rb")
                 self._opened = _open(self._stream, str(self.path), self.password)
-                self._pages = _page_objects(self._opened.doc, str(self.path), self.limits)
-            warnings: list[Warning] = []
+            except Exception:  # pdfminer raises anything on broken files
+                self._failed = True
+        return self._opened
+
+    def _page_list(self) -> list[PDFPage] | None:
+        opened = self._open_document()
+        if opened is not None and self._pages is None and not self._no_pages:
+            try:
+                self._pages = _page_objects(opened.doc, str(self.path), self.limits)
+            except Exception:
+                self._no_pages = True
+        return self._pages
+
+    def page(self, number: int) -> tuple[Page, list[Warning]] | None:
+        """Given a 1-based page number, return the page and the warnings reading it gave."""
+        page_objects = self._page_list()
+        if page_objects is None:
+            return None
+        warnings: list[Warning] = []
+        try:
             page = _read_page(
-                self._opened.rsrcmgr, self._pages[number - 1], number, self.limits, warnings
+                self._opened.rsrcmgr, page_objects[number - 1], number, self.limits, warnings
             )
-        except Exception:  # pdfminer raises anything on broken files; the caller keeps its own
-            self._failed = self._opened is None
+        except Exception:  # the caller keeps its own reading of the page
             return None
         return page, warnings
+
+    def outline(self, warnings: list[Warning]) -> list[OutlineItem] | None:
+        """Return the bookmarks, adding to ``warnings`` what reading them gave."""
+        page_objects = self._page_list()
+        if page_objects is None:
+            return None
+        try:
+            return _read_outline(self._opened.doc, page_objects, warnings)
+        except Exception:
+            return None
+
+    def metadata(self) -> dict[str, str] | None:
+        """Return the document-information values."""
+        opened = self._open_document()
+        if opened is None:
+            return None
+        try:
+            return _read_metadata(opened.doc)
+        except Exception:
+            return None
 
     def close(self) -> None:
         """Close the file, if it was opened."""

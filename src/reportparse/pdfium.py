@@ -167,23 +167,19 @@ def read_pdf(
             )
         warnings: list[Warning] = []
         wanted = wanted_pages(pages, total, warnings)
-        from .pdf import PageSource
+        from .pdf import LazyReading
 
-        exact = PageSource(path, password, limits)
+        # pdfminer's reading, for the little PDFium cannot give as it does.
+        pdfminer_reading = LazyReading(path, password, limits)
         try:
-            reader = _PageReader(pdf, limits, exact.read)
+            reader = _PageReader(pdf, limits, pdfminer_reading.page)
             out_pages = read_pages(
                 wanted, lambda number: reader.read(number, warnings), where, warnings
             )
+            outline = _read_outline(pdf, total, warnings, pdfminer_reading.outline)
+            metadata = _read_metadata(pdf, pdfminer_reading.metadata)
         finally:
-            exact.close()
-        outline = _read_outline(
-            pdf,
-            total,
-            warnings,
-            lambda found: _outline_via_pdfminer(path, password, limits, found),
-        )
-        metadata = _read_metadata(pdf, lambda: _metadata_via_pdfminer(path, password))
+            pdfminer_reading.close()
     finally:
         pdf.close()
     return Document(
@@ -380,31 +376,29 @@ class _PageReader:
                 chars = self._chars(textpage, number, ctm, height)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
-            page_warnings: list[Warning] = []
+            if self.inexact_boxes and self.exact_page is not None:
+                # PDFium's boxes match pdfminer's only for upright glyphs on an unrotated
+                # page. Its loose box follows the glyph matrix's a alone, so a glyph drawn
+                # turned (a landscape page shown through /Rotate) gets a box of no width;
+                # and on a page turned upside down the ink overhang falls on the other side.
+                # Layout would see other gaps than pdfminer's, so such a page is read as
+                # pdf.py reads it (and PDFium's links and layout are not worked out).
+                exact = self.exact_page(number)
+                if exact is not None:
+                    exact_page, exact_warnings = exact
+                    warnings.extend(exact_warnings)
+                    return exact_page
             try:
                 annots = self._annots(page, ctm, height)
             except Exception:
                 annots = []
-                page_warnings.append(
-                    Warning("annots-unreadable", "link annotations unreadable", number)
-                )
+                warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
             # Built while the page is open: a page without text counts its images.
-            built = build_page(
-                number, chars, annots, (width, height), lambda: _count_images(page), page_warnings
+            return build_page(
+                number, chars, annots, (width, height), lambda: _count_images(page), warnings
             )
         finally:
             pdfium_c.FPDF_ClosePage(page)
-        if self.inexact_boxes and self.exact_page is not None:
-            # PDFium's boxes match pdfminer's only for upright glyphs on an unrotated page.
-            # Its loose box follows the glyph matrix's a alone, so a glyph drawn turned (a
-            # landscape page shown through /Rotate) gets a box of no width; and on a page
-            # turned upside down the ink overhang falls on the other side. Layout would
-            # see other gaps than pdfminer's, so such a page is read as pdf.py reads it.
-            exact = self.exact_page(number)
-            if exact is not None:
-                built, page_warnings = exact
-        warnings.extend(page_warnings)
-        return built
 
     def _media_box(self, page: Any) -> tuple[float, float, float, float]:
         values = [ctypes.c_float() for _ in range(4)]
@@ -811,21 +805,6 @@ def _read_outline(
     return items
 
 
-def _outline_via_pdfminer(
-    path: Path, password: str | None, limits: Limits, warnings: list[Warning]
-) -> list[OutlineItem] | None:
-    """Given a PDF, return its outline as pdf.py reads it, or None if that fails."""
-    try:
-        from . import pdf as pdfminer_reader
-
-        with path.open("rb") as stream:
-            opened = pdfminer_reader._open(stream, str(path), password)
-            page_objects = pdfminer_reader._page_objects(opened.doc, str(path), limits)
-            return pdfminer_reader._read_outline(opened.doc, page_objects, warnings)
-    except Exception:
-        return None
-
-
 def _dest_page(doc: Any, bookmark: Any, total: int) -> int | None:
     """Given a bookmark, return the 1-based page its /Dest or GoTo action points to."""
     dest = pdfium_c.FPDFBookmark_GetDest(doc, bookmark)
@@ -869,18 +848,6 @@ def _read_metadata(
         if text is not None:
             metadata[key] = text
     return metadata
-
-
-def _metadata_via_pdfminer(path: Path, password: str | None) -> dict[str, str] | None:
-    """Given a PDF, return its metadata as pdf.py reads it, or None if that fails."""
-    try:
-        from . import pdf as pdfminer_reader
-
-        with path.open("rb") as stream:
-            opened = pdfminer_reader._open(stream, str(path), password)
-            return pdfminer_reader._read_metadata(opened.doc)
-    except Exception:
-        return None
 
 
 def _corners(

@@ -116,7 +116,7 @@ def build_page(
     page object, which PDFium does a C call at a time (a twelfth of a pdfium read).
     """
     width, height = size
-    char_count = len(chars) - sum(map(str.isspace, map(_text, chars)))
+    char_count = text_char_count(chars)
     lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
     for annot in unplaced:
         warnings.append(
@@ -130,6 +130,11 @@ def build_page(
         image_count=0 if char_count else count_images(),
         char_count=char_count,
     )
+
+
+def text_char_count(chars: Sequence[Char]) -> int:
+    """Given a page's glyphs, return how many are not whitespace (0: a page without text)."""
+    return len(chars) - sum(map(str.isspace, map(_text, chars)))
 
 
 def password_error(password: str | None, where: str) -> EncryptedPDFError:

@@ -67,33 +67,33 @@ def _time(fn: Any, *args: Any) -> tuple[float, Any]:
 
 
 def _extract_plumber(path: Path) -> int:
-    """pdfminer char extraction only (pdf.py minus layout)."""
-    from reportparse import pdf
+    """pdfminer char extraction only (the pdfplumber engine minus layout)."""
     from reportparse.profile import DEFAULT_LIMITS
+    from reportparse.read import plumber_doc, plumber_page
 
     count = 0
     with path.open("rb") as stream:
-        opened = pdf._open(stream, str(path), None)
+        opened = plumber_doc.open_document(stream, str(path), None)
         for number, page in enumerate(
-            pdf._page_objects(opened.doc, str(path), DEFAULT_LIMITS), start=1
+            plumber_doc.pdf_pages(opened.doc, str(path), DEFAULT_LIMITS), start=1
         ):
-            layout = pdf._render(opened.rsrcmgr, page, number, DEFAULT_LIMITS)
-            count += len(pdf._collect(layout)[0])
+            layout = plumber_page._render(opened.rsrcmgr, page, number, DEFAULT_LIMITS)
+            count += len(plumber_page._collect(layout)[0])
     return count
 
 
 def _extract_pdfium(path: Path) -> int:
-    """PDFium char extraction only (pdfium.py minus layout)."""
+    """PDFium char extraction only (the pdfium engine minus layout)."""
     import pypdfium2.raw as pdfium_c
 
-    from reportparse import pdfium
     from reportparse.profile import DEFAULT_LIMITS
-    from reportparse.reader import page_matrix, text_char_count
+    from reportparse.read import pdfium_engine, pdfium_page
+    from reportparse.read.pages import page_matrix, text_char_count
 
     count = 0
-    document = pdfium._open(path, str(path), None)
+    document = pdfium_engine._open(path, str(path), None)
     try:
-        reader = pdfium._PageReader(document, DEFAULT_LIMITS)
+        reader = pdfium_page._PageReader(document, DEFAULT_LIMITS)
         for index in range(len(document)):
             page = pdfium_c.FPDF_LoadPage(document.raw, index)
             textpage = pdfium_c.FPDFText_LoadPage(page)
@@ -102,7 +102,7 @@ def _extract_pdfium(path: Path) -> int:
             chars = reader._chars(textpage, index + 1, ctm, box[3] - box[1])
             count += len(chars)
             if not text_char_count(chars):  # images are counted as reader.build_page does
-                pdfium._count_images(page)
+                pdfium_page._count_images(page)
             reader._annots(page, ctm, box[3] - box[1])
             pdfium_c.FPDFText_ClosePage(textpage)
             pdfium_c.FPDF_ClosePage(page)
@@ -117,9 +117,10 @@ def child_inproc(spec: str) -> None:
     so a slow spell of the machine hits both engines rather than one)."""
     import gc
 
-    from reportparse import api, pdf, pdfium
+    from reportparse import api
     from reportparse.cli import GC_THRESHOLD
     from reportparse.profile import DEFAULT_LIMITS, DEFAULT_PROFILE
+    from reportparse.read import pdfium_engine, plumber_engine
 
     # The collector as the program sets it (cli.main), for both engines alike.
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
@@ -138,11 +139,11 @@ def child_inproc(spec: str) -> None:
         timed("extract_plumber", lambda: _extract_plumber(path))
         document = timed(
             "read_pdfium",
-            lambda: pdfium.read_pdf(path, pages=None, password=None, limits=DEFAULT_LIMITS),
+            lambda: pdfium_engine.read_pdf(path, pages=None, password=None, limits=DEFAULT_LIMITS),
         )
         timed(
             "read_plumber",
-            lambda: pdf.read_pdf(path, pages=None, password=None, limits=DEFAULT_LIMITS),
+            lambda: plumber_engine.read_pdf(path, pages=None, password=None, limits=DEFAULT_LIMITS),
         )
         timed("layers", lambda read=document: api.parse_document(read, profile=DEFAULT_PROFILE))
         timed("bare", lambda: child_bare(path_text))
@@ -227,10 +228,10 @@ def measure(path: Path, repeat: int, workdir: Path) -> dict[str, Any]:
 
 LAYER_FUNCS = {
     "read (engine + layout)": ("api.py", "read"),
-    "  layout.page_lines": ("layout.py", "page_lines"),
-    "clean": ("clean.py", "clean_document"),
-    "segment": ("segment.py", "segment"),
-    "fields": ("fields.py", "build_issue"),
+    "  layout.page_lines": ("read/lines.py", "page_lines"),
+    "clean": ("clean/document.py", "clean_document"),
+    "segment": ("parse/segment.py", "segment"),
+    "fields": ("parse/issue_info.py", "build_issue"),
 }
 
 

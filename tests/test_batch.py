@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from reportparse import batch, cli, emit
 from reportparse.api import parse
 from reportparse.batch import BatchOptions, run_batch
+from reportparse.cli import batch as cli_batch
 from reportparse.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -594,7 +595,7 @@ def test_cli_live_display_shows_a_summary_table(
     src = tmp_path / "src"
     copy("plain-numbering", src / "a.pdf")
     (src / "b.pdf").write_text("plain text")
-    monkeypatch.setattr(cli, "stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_batch, "stderr_is_terminal", lambda: True)
     result = runner.invoke(cli.app, ["batch", str(src), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "converted" in result.stderr and "skipped" in result.stderr

@@ -7,17 +7,11 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportparse.clean import (
-    best_uri,
-    clean_document,
-    clean_text,
-    fix_wrapped_urls,
-    is_page_number,
-    join_lines,
-    normalize_glyphs,
-    split_paragraphs,
-    strip_bullet,
-)
+from reportparse.clean.document import clean_document
+from reportparse.clean.joins import best_uri, fix_wrapped_urls, join_lines
+from reportparse.clean.paragraphs import split_paragraphs
+from reportparse.clean.running import is_page_number
+from reportparse.clean.text import clean_text, normalize_glyphs, strip_bullet
 from reportparse.model import Document, Line, Page
 from reportparse.profile import DEFAULT_PROFILE
 
@@ -286,8 +280,10 @@ def test_with_text_copies_every_other_field() -> None:
         links=[LinkAnchor("https://a.cn", "a")],
         kind="uri",
         bullet=True,
+        role="link",
+        reason="a URL",
     )
     # A field added to Line must be added to with_text too (and set above).
-    assert len(fields(Line)) == 12
+    assert len(fields(Line)) == 14
     assert line.with_text("新") == replace(line, text="新")
     assert line.with_text("新", bullet=False) == replace(line, text="新", bullet=False)

@@ -1,6 +1,6 @@
 """The command line: help, version, output formats, and errors as one line + exit status.
 
-Parsing itself is stubbed here (``reportparse.cli.parse`` returns a hand-built Issue); the
+Parsing itself is stubbed here (``reportparse.cli.extract.parse`` returns a hand-built Issue); the
 end-to-end golden tests cover the real layers.
 """
 
@@ -21,6 +21,8 @@ import typer
 from typer.testing import CliRunner
 
 from reportparse import __version__, cli
+from reportparse.cli import extract as extract_cmd
+from reportparse.cli import text as text_cmd
 from reportparse.errors import EncryptedPDFError
 from reportparse.model import (
     Document,
@@ -77,14 +79,14 @@ def pdf(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Stub reportparse.cli.parse; return the list of keyword arguments it was called with."""
+    """Stub reportparse.cli.extract.parse; return the keyword arguments it was called with."""
     seen: list[dict[str, Any]] = []
 
     def fake_parse(path: str, **kwargs: Any) -> Issue:
         seen.append({"path": path, **kwargs})
         return make_issue(path)
 
-    monkeypatch.setattr(cli, "parse", fake_parse)
+    monkeypatch.setattr(extract_cmd, "parse", fake_parse)
     return seen
 
 
@@ -146,7 +148,7 @@ def test_extract_json_piped_is_compact_and_complete(pdf: Path, calls: list[dict[
 def test_extract_json_on_a_terminal_is_indented_without_colour_codes(
     pdf: Path, calls: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(extract_cmd, "stdout_is_terminal", lambda: True)
     result = runner.invoke(cli.app, ["extract", str(pdf)])
     assert result.exit_code == 0, result.output
     assert '\n  "schema_version": 1' in result.stdout
@@ -241,8 +243,8 @@ def test_text_shows_pages_and_uris(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         pages=[Page(number=1, lines=[Line("标题", 1), Line("https://x.cn", 1, kind="uri")])],
         warnings=[Warning(code="odd", message="odd page", page=1)],
     )
-    monkeypatch.setattr(cli, "read", lambda path, **kwargs: document)
-    monkeypatch.setattr(cli, "clean_document", lambda doc, profile: doc)
+    monkeypatch.setattr(text_cmd, "read", lambda path, **kwargs: document)
+    monkeypatch.setattr(text_cmd, "clean_document", lambda doc, profile: doc)
     result = runner.invoke(cli.app, ["text", str(tmp_path / "a.txt")])
     assert result.exit_code == 0, result.output
     assert result.stdout == "=== page 1 ===\n标题\n<uri: https://x.cn>\n"
@@ -303,13 +305,13 @@ def test_output_over_the_input_is_refused(pdf: Path, calls: list[dict[str, Any]]
 
 def test_library_error_is_one_line(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     error = EncryptedPDFError("encrypted; pass --password", path=str(pdf))
-    monkeypatch.setattr(cli, "parse", raising(error))
+    monkeypatch.setattr(extract_cmd, "parse", raising(error))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
     assert_one_line_error(result, 1, "reportparse: error: ", "--password")
 
 
 def test_unexpected_error_is_an_internal_error(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "parse", raising(ZeroDivisionError("division by zero")))
+    monkeypatch.setattr(extract_cmd, "parse", raising(ZeroDivisionError("division by zero")))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
     assert_one_line_error(
         result, 1, "internal error: ZeroDivisionError: division by zero", "--debug"
@@ -317,21 +319,21 @@ def test_unexpected_error_is_an_internal_error(pdf: Path, monkeypatch: pytest.Mo
 
 
 def test_debug_lets_the_traceback_through(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "parse", raising(ZeroDivisionError("boom")))
+    monkeypatch.setattr(extract_cmd, "parse", raising(ZeroDivisionError("boom")))
     result = runner.invoke(cli.app, ["--debug", "extract", str(pdf)])
     assert result.exit_code == 1
     assert isinstance(result.exception, ZeroDivisionError)
 
 
 def test_interrupt_exits_130(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "parse", raising(KeyboardInterrupt()))
+    monkeypatch.setattr(extract_cmd, "parse", raising(KeyboardInterrupt()))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
     assert_one_line_error(result, 130, "interrupted")
 
 
 def test_closed_pipe_exits_1_quietly(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `reportparse extract big.pdf | head`: the reader left; nothing to report.
-    monkeypatch.setattr(cli, "parse", raising(BrokenPipeError(32, "Broken pipe")))
+    monkeypatch.setattr(extract_cmd, "parse", raising(BrokenPipeError(32, "Broken pipe")))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
     assert result.exit_code == 1
     assert result.stderr == ""
@@ -380,7 +382,7 @@ def test_library_log_records_only_with_verbose(
         logging.getLogger("pdfminer.pdfpage").warning("MediaBox missing from /Page")
         return make_issue(path)
 
-    monkeypatch.setattr(cli, "parse", noisy_parse)
+    monkeypatch.setattr(extract_cmd, "parse", noisy_parse)
     result = runner.invoke(cli.app, [*flags, "extract", str(pdf)])
     assert result.exit_code == 0, result.output
     assert ("reportparse: log: pdfminer.pdfpage: MediaBox" in result.stderr) is shown

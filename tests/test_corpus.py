@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from reportparse.pdf import ghostscript
+from reportparse.read.repair import ghostscript
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "broken"

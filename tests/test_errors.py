@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from reportparse import api, cli, emit, errors
-from reportparse.fields import filter_links
 from reportparse.model import Link, Page, Warning
+from reportparse.parse.entry_fields import filter_links
 from reportparse.profile import Limits
 
 pytest.importorskip("reportlab")
@@ -222,10 +222,10 @@ def test_damaged_pdf_is_repaired_through_ghostscript(
 def test_failed_repair_keeps_the_original_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
 ) -> None:
-    from reportparse import pdf
+    from reportparse.read import repair
 
     monkeypatch.setenv("REPORTPARSE_GHOSTSCRIPT", str(fake_ghostscript(tmp_path, body)))
-    monkeypatch.setattr(pdf, "REPAIR_TIMEOUT", 1.0)
+    monkeypatch.setattr(repair, "REPAIR_TIMEOUT", 1.0)
     path = tmp_path / "header.pdf"
     path.write_bytes(b"%PDF-1.7\n")
     message = error_line(run("extract", str(path)), path)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reportparse import parse
-from reportparse.fields import parse_date
+from reportparse.parse.entry_fields import parse_date
 
 from .dumps import entry, write_dump
 

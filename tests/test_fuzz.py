@@ -32,11 +32,16 @@ import regex
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from reportparse import clean, segment
 from reportparse.api import parse_document
+from reportparse.clean import document as clean_doc
+from reportparse.clean.joins import join_lines
+from reportparse.clean.paragraphs import split_paragraphs
+from reportparse.clean.running import is_page_number
+from reportparse.clean.text import URL_RE, clean_text
 from reportparse.errors import ReportParseError
+from reportparse.parse.segment import section_name, segment
 from reportparse.profile import DEFAULT_PROFILE
-from reportparse.textdump import read_text_dump
+from reportparse.read.textdump import read_text_dump
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_PDFS = sorted((REPO / "tests" / "fixtures" / "pdf").glob("*.pdf"))
@@ -175,28 +180,28 @@ def test_text_dumps_never_crash_and_never_lose_han_or_urls(pages: list[list[str]
     with tempfile.TemporaryDirectory() as folder:
         document = read_text_dump(write_dump(Path(folder), pages))
     profile = DEFAULT_PROFILE
-    cleaned = clean.clean_document(document, profile)
+    cleaned = clean_doc.clean_document(document, profile)
 
     # Cleaning: every Han character survives, except in running lines (kept aside in
     # document.running) and page-number lines (dropped by design).
     running = set(cleaned.running)
     inputs = [line.text for line in document.lines()]
-    considered = [t for t in inputs if t not in running and not clean.is_page_number(t)]
+    considered = [t for t in inputs if t not in running and not is_page_number(t)]
     output = [line.text for line in cleaned.lines()]
     missing = han_of(considered) - han_of(output)
     assert not missing, (missing, considered, output)
     joined = "\n".join(output)
-    for found in clean.URL_RE.finditer("\n".join(considered)):
+    for found in URL_RE.finditer("\n".join(considered)):
         assert found.group(0) in joined, found.group(0)
 
     # Segmenting drops nothing but section headings.
-    segmented = segment.segment(cleaned, profile)
+    segmented = segment(cleaned, profile)
     kept = {id(line) for line in segmented.front + segmented.back}
     for raw in segmented.entries:
         kept |= {id(line) for line in raw.title_lines + raw.body}
     for line in cleaned.lines():
         if id(line) not in kept:
-            assert segment.section_name(line.text, profile.sections), line.text
+            assert section_name(line.text, profile.sections), line.text
 
     # The rest of the pipeline may refuse the input, but only with a ReportParseError.
     event(f"segmented entries: {min(len(segmented.entries), 3)}")
@@ -221,12 +226,12 @@ def test_any_unicode_text_never_crashes_the_cleaner(text: str) -> None:
         except ReportParseError:
             pass
     # Line-level functions on arbitrary text.
-    cleaned = clean.clean_text(text)
-    assert clean.clean_text(cleaned) == cleaned  # idempotent
+    cleaned = clean_text(text)
+    assert clean_text(cleaned) == cleaned  # idempotent
     nfc = __import__("unicodedata").normalize("NFC", text)
     assert not (han_of([nfc]) - han_of([cleaned]))
-    clean.join_lines(text.splitlines())
-    clean.split_paragraphs([])
+    join_lines(text.splitlines())
+    split_paragraphs([])
 
 
 # --------------------------------------------------------------------------- byte-level mutation

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import random
 
-from reportparse.layout import (
-    Annot,
-    Char,
-    attach_links,
-    chars_to_lines,
-    group_chars,
-    is_bold_font,
-    join_chars,
-    page_lines,
-)
 from reportparse.model import LinkAnchor
+from reportparse.read.glyphs import Annot, Char, is_bold_font, join_chars
+from reportparse.read.lines import attach_links, chars_to_lines, group_chars, page_lines
 
 SIZE = 10.0
 

@@ -22,8 +22,8 @@ from reportparse.errors import (
     ReportParseError,
 )
 from reportparse.model import Document, LinkAnchor, OutlineItem
-from reportparse.pdf import read_pdf
 from reportparse.profile import Limits
+from reportparse.read.plumber_engine import read_pdf
 
 FONT = "Helvetica"
 HAN_FONT = Path(__file__).parent / "fixtures" / "fonts" / "FixtureHan.ttf"

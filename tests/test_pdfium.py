@@ -8,12 +8,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from reportparse import api, pdfium
-from reportparse.clean import normalize_glyphs
+from reportparse import api
+from reportparse.clean.text import normalize_glyphs
 from reportparse.errors import DamagedPDFError, EncryptedPDFError, LimitExceededError
 from reportparse.model import Document
-from reportparse.pdfium import read_pdf
 from reportparse.profile import Limits
+from reportparse.read import pdfium_calls, plumber_page
+from reportparse.read.pdfium_engine import read_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
@@ -175,9 +176,9 @@ def test_utf8_outline_and_metadata_match_pdfplumber(tmp_path: Path) -> None:
 
 def test_no_code_point_below_first_wide_is_wide() -> None:
     # The engine skips the width lookup below FIRST_WIDE; that must not change a box.
-    below = (chr(code) for code in range(ord(pdfium.FIRST_WIDE)))
+    below = (chr(code) for code in range(ord(pdfium_calls.FIRST_WIDE)))
     assert not any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in below)
-    assert unicodedata.east_asian_width(pdfium.FIRST_WIDE) in ("W", "F")
+    assert unicodedata.east_asian_width(pdfium_calls.FIRST_WIDE) in ("W", "F")
 
 
 # --------------------------------------------------------------------------- rotated pages
@@ -232,17 +233,16 @@ def test_rotated_pages_match_pdfplumber(path: Path, rotate: int, tmp_path: Path)
 def test_rotated_text_is_read_as_pdfplumber_reads_it(tmp_path: Path) -> None:
     # PDFium gives a glyph drawn turned a loose box of no width: such pages come from
     # pdfminer. Upright pages never do (that would cost the engine its speed).
-    from reportparse import pdf
 
     asked: list[int] = []
-    real_page = pdf.LazyReading.page
+    real_page = plumber_page.LazyReading.page
 
-    def counting(self: pdf.LazyReading, number: int) -> object:
+    def counting(self: plumber_page.LazyReading, number: int) -> object:
         asked.append(number)
         return real_page(self, number)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf.LazyReading, "page", counting)
+        patch.setattr(plumber_page.LazyReading, "page", counting)
         for path in FIXTURE_PDFS:
             read_pdf(path, limits=Limits())
         assert asked == []

@@ -8,8 +8,8 @@ import pytest
 
 from reportparse import parse
 from reportparse.model import Line, OutlineItem
+from reportparse.parse.segment import find_entry_starts, outline_sections, section_name
 from reportparse.profile import DEFAULT_PROFILE
-from reportparse.segment import find_entry_starts, outline_sections, section_name
 
 from .dumps import entry, write_dump
 

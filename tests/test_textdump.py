@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportparse.textdump import read_text_dump, split_pages
+from reportparse.read.textdump import read_text_dump, split_pages
 
 from .dumps import write_dump
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from . import clean, fields, segment
+from .clean import clean_document
 from .errors import (
     InputNotFoundError,
     NoEntriesError,
@@ -20,8 +20,11 @@ from .errors import (
     UsageError,
 )
 from .model import Document, Issue, Warning
+from .parse import build_issue, segment
+from .parse.roles import explained
+from .parse.segment import NUMBERED, section_name, starts_with_label
 from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
-from .sniff import sniff_kind
+from .read.sniff import sniff_kind
 
 Engine = Literal["pdfplumber", "pdfium"]
 ENGINES: tuple[str, ...] = ("pdfplumber", "pdfium")
@@ -83,14 +86,14 @@ def read(
         raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     kind = sniff_kind(file_path)
     if kind == "text":
-        from .textdump import read_text_dump
+        from .read.textdump import read_text_dump
 
         return read_text_dump(file_path, pages=page_numbers, limits=limits)
     if engine == "pdfium":
-        from .pdfium import read_pdf as read_pdfium
+        from .read.pdfium_engine import read_pdf as read_pdfium
 
         return read_pdfium(file_path, pages=page_numbers, password=password, limits=limits)
-    from .pdf import read_pdf
+    from .read.plumber_engine import read_pdf
 
     return read_pdf(file_path, pages=page_numbers, password=password, limits=limits)
 
@@ -119,12 +122,19 @@ def parse_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) ->
     layer_warnings = check_text_layer(document)
     if layer_warnings:
         document = dataclasses.replace(document, warnings=[*document.warnings, *layer_warnings])
-    cleaned = clean.clean_document(document, profile)
-    segmented = segment.segment(cleaned, profile)
-    issue = fields.build_issue(cleaned, segmented, profile)
+    cleaned = clean_document(document, profile)
+    segmented = segment(cleaned, profile)
+    issue = build_issue(cleaned, segmented, profile)
     if not issue.entries:
         raise NoEntriesError(diagnose_no_entries(cleaned, profile), path=document.path)
     return issue
+
+
+def explain_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) -> Document:
+    """Given a document as read, return it cleaned, every line carrying its final role and
+    the reason for it (dropped lines included): what ``text --explain`` prints."""
+    cleaned = clean_document(document, profile)
+    return explained(cleaned, segment(cleaned, profile), profile)
 
 
 def page_ranges(numbers: Iterable[int]) -> str:
@@ -177,14 +187,14 @@ def diagnose_no_entries(document: Document, profile: Profile) -> str:
                 "Run `reportparse text FILE --raw` to see the text as read"
             )
         return "no entries found: the selected pages hold no text"
-    numbered = sum(1 for text in texts if segment.NUMBERED.match(text))
+    numbered = sum(1 for text in texts if NUMBERED.match(text))
     missing = [
         "/".join(labels)
         for labels in (profile.date_labels[:1], profile.source_labels, profile.link_labels[:1])
-        if not any(segment.starts_with_label(text, labels) for text in texts)
+        if not any(starts_with_label(text, labels) for text in texts)
     ]
     found_sections = [
-        name for name in profile.sections if any(segment.section_name(t, [name]) for t in texts)
+        name for name in profile.sections if any(section_name(t, [name]) for t in texts)
     ]
     details = []
     if not numbered:

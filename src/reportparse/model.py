@@ -1,9 +1,10 @@
 """Plain data passed forward between the layers.
 
-read (``pdf.py`` / ``pdfium.py`` / ``textdump.py``) -> :class:`Document`
-clean (``clean.py``)   -> :class:`Document` whose lines are cleaned, running lines gone
-segment (``segment.py``) -> :class:`Segmented` (raw entries + front/back matter)
-fields (``fields.py``) -> :class:`Issue` (the output contract, ``to_dict()``)
+read/   -> :class:`Document` (pages of lines with geometry, every line's role "content")
+clean/  -> :class:`Document` whose lines are cleaned; running lines, page numbers and glyph
+           junk stay in their pages with a role that drops them and the reason why
+parse/  -> :class:`Segmented` (raw entries + front/back matter), then :class:`Issue`
+           (the output contract, ``to_dict()``)
 
 Output contract (schema_version 1), one issue::
 
@@ -27,6 +28,50 @@ SCHEMA_VERSION = 1
 
 LineKind = Literal["text", "uri"]
 SourceKind = Literal["pdf", "text"]
+
+# What a line is to the parser. Every line starts as "content"; the clean layer gives the
+# dropped roles, the parse layers the others (``reportparse text --explain`` shows them).
+Role = Literal[
+    "content",
+    "running-header",
+    "running-footer",
+    "page-number",
+    "bullet",
+    "blank",
+    "watermark",
+    "toc",
+    "heading",
+    "title",
+    "field",
+    "link",
+    "summary",
+    "commentary",
+    "front-matter",
+    "back-matter",
+]
+ROLES: tuple[Role, ...] = (
+    "content",
+    "running-header",
+    "running-footer",
+    "page-number",
+    "bullet",
+    "blank",
+    "watermark",
+    "toc",
+    "heading",
+    "title",
+    "field",
+    "link",
+    "summary",
+    "commentary",
+    "front-matter",
+    "back-matter",
+)
+# Lines with these roles are kept in their page (a debug view shows them) but no layer
+# after the clean layer reads them.
+DROPPED_ROLES: frozenset[str] = frozenset(
+    {"running-header", "running-footer", "page-number", "bullet", "blank", "watermark"}
+)
 
 
 # --------------------------------------------------------------------------- read layer
@@ -65,6 +110,20 @@ class Line:
     kind: LineKind = "text"
     # Set by the clean layer: the line began with a bullet glyph that was removed.
     bullet: bool = False
+    role: Role = "content"
+    reason: str = ""  # why the line has its role, in a few words (empty for plain content)
+
+    @property
+    def dropped(self) -> bool:
+        """True when the clean layer took the line out of the text (running line, junk)."""
+        return self.role in DROPPED_ROLES
+
+    def with_role(self, role: Role, reason: str) -> Line:
+        """Given a role and its reason, return a copy of the line with them."""
+        copy = self.with_text(self.text)
+        copy.role = role
+        copy.reason = reason
+        return copy
 
     def with_text(self, text: str, *, bullet: bool | None = None) -> Line:
         """Given new text (and optionally a bullet flag), return a copy of the line with them."""
@@ -83,6 +142,8 @@ class Line:
             self.links,
             self.kind,
             self.bullet if bullet is None else bullet,
+            self.role,
+            self.reason,
         )
 
 
@@ -98,6 +159,10 @@ class Page:
     # the engines do not count them.
     image_count: int = 0
     char_count: int = 0
+
+    def content(self) -> list[Line]:
+        """Given the page, return the lines the clean layer kept, in reading order."""
+        return [line for line in self.lines if line.role not in DROPPED_ROLES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +196,18 @@ class Document:
     outline: list[OutlineItem] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
-    # Set by the clean layer: texts of the running headers/footers it removed (they carry
+    # Set by the clean layer: texts of the running headers/footers it found (they carry
     # the newsletter's title and period).
     running: list[str] = field(default_factory=list)
 
     def lines(self) -> list[Line]:
-        """Given the document, return all its lines in reading order."""
+        """Given the document, return the lines the clean layer kept, in reading order."""
+        return [
+            line for page in self.pages for line in page.lines if line.role not in DROPPED_ROLES
+        ]
+
+    def all_lines(self) -> list[Line]:
+        """Given the document, return every line, dropped ones too, in reading order."""
         return [line for page in self.pages for line in page.lines]
 
 

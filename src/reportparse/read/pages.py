@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from .errors import EncryptedPDFError, LimitExceededError, ReportParseError
-from .layout import Annot, Char, page_lines
-from .model import Page, Warning
+from ..errors import EncryptedPDFError, LimitExceededError, ReportParseError
+from ..model import Page, Warning
+from .glyphs import Annot, Char
+from .lines import page_lines
 
 _text = itemgetter(0)  # a Char's text
 

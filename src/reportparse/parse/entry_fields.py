@@ -12,39 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import regex
 
-from .clean import (
-    URL_CHARS,
-    URL_RE,
-    Margins,
-    best_uri,
-    clean_text,
-    fix_wrapped_urls,
-    is_url_continuation,
-    join_lines,
-    join_pair,
-    page_margins,
-    split_paragraphs,
-)
-from .model import (
-    Document,
-    Entry,
-    Issue,
-    IssueInfo,
-    Line,
-    Link,
-    RawEntry,
-    Segmented,
-    SourceInfo,
-    Warning,
-)
-from .profile import Profile
-from .segment import NUMBERED, compact, entry_title, outline_sections
+from ..clean.joins import best_uri, fix_wrapped_urls, is_url_continuation, join_lines, join_pair
+from ..clean.paragraphs import Margins, split_paragraphs
+from ..clean.text import URL_CHARS, URL_RE, clean_text
+from ..model import Entry, Line, Link, RawEntry, Role, Warning
+from ..profile import Profile
+from .segment import compact, entry_title
 
 DATE_RE = regex.compile(
     r"(\d{4})\s*(?:年|[.．\-/／])\s*(\d{1,2})\s*(?:月|[.．\-/／])\s*(\d{1,2})\s*(?:日|号)?"
@@ -144,31 +122,39 @@ class EntryParts:
     summary: list[Line] = field(default_factory=list)
     commentary: list[Line] | None = None
     dumped: list[Line] = field(default_factory=list)
+    # Each body line with the role sorting gave it and why (for ``text --explain``).
+    roles: list[tuple[Line, Role, str]] = field(default_factory=list)
 
 
 def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
     """Given an entry's body lines, return them sorted into fields by their labels."""
     parts = EntryParts()
     state = "fields"
+    roles = parts.roles
     for line in body:
         if line.kind == "uri":
             if state == "links":
                 parts.url_items.append(UrlItem(line.text, dumped=True, lines=[line]))
             else:
                 parts.dumped.append(line)
+            roles.append((line, "link", "a link URI another converter printed between lines"))
             continue
         if labels.any_label.match(line.text):
             labelled = _sort_labelled(parts, line, state, labels)
             if labelled is not None:
                 state = labelled
+                roles.append((line, "field", "starts with a field label"))
                 continue
         if state == "links" and _add_url_text(parts, line):
+            roles.append((line, "link", "a URL (or its wrapped tail) in the link list"))
             continue
         if state == "commentary" and parts.commentary is not None:
             parts.commentary.append(line)
+            roles.append((line, "commentary", "after the commentary heading"))
         else:
             state = "summary" if state == "links" else state
             parts.summary.append(line)
+            roles.append((line, "summary", "prose after the fields"))
     return parts
 
 
@@ -327,168 +313,3 @@ def build_entry(
         pages=(first_page, last_page),
     )
     return entry, warnings
-
-
-# --------------------------------------------------------------------------- the issue
-
-
-def outline_title_map(document: Document) -> dict[str, str]:
-    """Given the document, return outline entry titles keyed by their space-free form."""
-    titles: dict[str, str] = {}
-    for item in document.outline:
-        match = NUMBERED.match(item.title)
-        if match:
-            cleaned = clean_text(match.group(2))
-            titles.setdefault(compact(cleaned), cleaned)
-    return titles
-
-
-def find_period(texts: Iterable[str]) -> str | None:
-    """Given texts in order of trust, return the first "YYYY-MM" they print."""
-    for text in texts:
-        for match in PERIOD_RE.finditer(text):
-            month = int(match.group(2))
-            if 1 <= month <= 12:
-                return f"{match.group(1)}-{month:02d}"
-    return None
-
-
-def title_from_running(running: Sequence[str], profile: Profile) -> str | None:
-    """Given running header/footer texts, return the newsletter title they carry."""
-    for text in running:
-        for part in regex.split(r"\s*[|｜丨]\s*|\s{2,}", text):
-            part = clean_text(PERIOD_RE.sub("", part)).strip(" -–—·")
-            if regex.search(r"\p{Han}{2}", part) and not regex.search(
-                profile.publisher_pattern, compact(part)
-            ):
-                return part
-    return None
-
-
-def title_from_cover(front: Sequence[Line], first_page: int | None, profile: Profile) -> str | None:
-    """Given the front matter, return the cover's title: its largest type, or (in a text
-    dump, which has no sizes) its first line that names something and is not a date, the
-    firm, a section or a URL."""
-    cover = [
-        line for line in front if line.page == first_page and regex.search(r"\p{Han}", line.text)
-    ]
-    sized = [line for line in cover if line.size]
-    if sized:
-        largest = max(line.size or 0 for line in sized)
-        return (
-            join_lines([line.text for line in sized if (line.size or 0) >= largest - 0.5]) or None
-        )
-    for line in cover:
-        text = line.text
-        if (
-            PERIOD_RE.search(text)
-            or URL_RE.search(text)
-            or regex.search(profile.publisher_pattern, text)
-        ):
-            continue
-        if compact(text) in {*profile.sections, "目录", "目 录"} or NUMBERED.match(text):
-            continue
-        if len(regex.findall(r"\p{Han}", text)) >= 4:
-            return text
-    return None
-
-
-def find_publisher(groups: Sequence[Sequence[Line]], profile: Profile) -> str | None:
-    """Given groups of lines in order of trust, return the firm's name."""
-    pattern = regex.compile(profile.publisher_pattern)
-    for lines in groups:
-        for line in lines:
-            match = pattern.search(compact(line.text))
-            if match:
-                return _strip_prefixes(match.group(0), profile.publisher_prefixes)
-    return None
-
-
-def _strip_prefixes(name: str, prefixes: Sequence[str]) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for prefix in sorted(prefixes, key=len, reverse=True):
-            if name.startswith(prefix) and len(name) - len(prefix) >= 6:
-                name = name[len(prefix) :]
-                changed = True
-    return name
-
-
-def names_after(lines: Sequence[Line], labels: Sequence[str]) -> list[str]:
-    """Given back-matter lines, return the names listed after one of the labels."""
-    pattern = _label_pattern(labels, bare_ok=False)
-    for index, line in enumerate(lines):
-        match = pattern.match(line.text)
-        if not match:
-            continue
-        text = match.group("rest") or ""
-        # A list wrapped after a separator goes on on the next line.
-        follow = index + 1
-        while text.endswith(("、", "，", ",")) and follow < len(lines):
-            text += lines[follow].text
-            follow += 1
-        return [name for name in _NAME_SPLIT.split(clean_text(text)) if name]
-    return []
-
-
-def build_issue_info(
-    document: Document,
-    segmented: Segmented,
-    entries: Sequence[Entry],
-    profile: Profile,
-    warnings: list[Warning],
-) -> IssueInfo:
-    """Given the document and its parts, return the issue's title, period and people."""
-    first_page = document.pages[0].number if document.pages else None
-    cover = [line.text for line in segmented.front if line.page == first_page]
-    title = title_from_running(document.running, profile) or title_from_cover(
-        segmented.front, first_page, profile
-    )
-    title = title or document.metadata.get("Title") or None
-    period = find_period([*document.running, *cover, document.metadata.get("Title", "")])
-    if period is None:
-        months = Counter(entry.date[:7] for entry in entries if entry.date)
-        if months:
-            period = months.most_common(1)[0][0]
-            warnings.append(
-                Warning(
-                    "period-guessed", f"no issue month printed; guessed {period} from entry dates"
-                )
-            )
-    return IssueInfo(
-        title=title,
-        period=period,
-        publisher=find_publisher([segmented.back, segmented.front, document.lines()], profile),
-        editors=names_after(segmented.back, profile.editors_labels),
-        executive_editors=names_after(segmented.back, profile.executive_editors_labels),
-    )
-
-
-def loose_links(lines: Sequence[Line], warnings: list[Warning]) -> list[Link]:
-    """Given lines outside every entry, return their hyperlinks (with page)."""
-    links = anchored_links(lines) + [
-        Link(None, line.text, line.page) for line in lines if line.kind == "uri"
-    ]
-    return filter_links(links, warnings)
-
-
-def build_issue(document: Document, segmented: Segmented, profile: Profile) -> Issue:
-    """Given a cleaned document and its segments, return the Issue."""
-    warnings: list[Warning] = list(document.warnings) + list(segmented.warnings)
-    titles = outline_title_map(document)
-    margins = page_margins(document)
-    entries: list[Entry] = []
-    for raw in segmented.entries:
-        entry, entry_warnings = build_entry(raw, profile, titles, margins)
-        entries.append(entry)
-        warnings.extend(entry_warnings)
-    links = loose_links([*segmented.front, *segmented.headings, *segmented.back], warnings)
-    info = build_issue_info(document, segmented, entries, profile, warnings)
-    source = SourceInfo(
-        path=document.path, sha256=document.sha256, kind=document.kind, pages=document.page_count
-    )
-    return Issue(source=source, issue=info, entries=entries, links=links, warnings=warnings)
-
-
-__all__ = ["build_issue", "outline_sections", "parse_date"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from .errors import EmptyFileError, NotAPDFError, NotReadableError
+from ..errors import EmptyFileError, NotAPDFError, NotReadableError
 
 # Magic numbers of formats people mistake for PDFs (attachments, scans, office files).
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

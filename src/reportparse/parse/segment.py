@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import regex
 
-from .clean import URL_CHARS, is_url_continuation, join_lines
-from .model import Document, Line, OutlineItem, RawEntry, Segmented, Warning
-from .profile import Profile
+from ..clean.joins import is_url_continuation, join_lines
+from ..clean.text import URL_CHARS
+from ..model import Document, Line, OutlineItem, RawEntry, Segmented, Warning
+from ..profile import Profile
 
 # Loose on purpose ("2.2024世界…"): a line only becomes an entry when fields follow it.
 # ASCII or full-width digits: regex's \d knows digits newer than Python's int() does.
@@ -169,7 +170,7 @@ def segment(document: Document, profile: Profile) -> Segmented:
     entries: list[RawEntry] = []
     warnings: list[Warning] = []
     headings: list[Line] = []
-    known = _known_names(names, profile)
+    known = known_names(names, profile)
     for position, start in enumerate(starts):
         end = starts[position + 1].index if position + 1 < len(starts) else back_start
         title_end = start.index + start.title_lines
@@ -189,7 +190,7 @@ def segment(document: Document, profile: Profile) -> Segmented:
     )
 
 
-def _known_names(names: Sequence[str], profile: Profile) -> tuple[str, ...]:
+def known_names(names: Sequence[str], profile: Profile) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*profile.sections, *names]))
 
 

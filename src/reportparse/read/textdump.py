@@ -13,9 +13,9 @@ from pathlib import Path
 
 import regex
 
-from .errors import LimitExceededError, NotReadableError
-from .model import Document, Line, LineKind, OutlineItem, Page, Warning
-from .profile import DEFAULT_LIMITS, Limits
+from ..errors import LimitExceededError, NotReadableError
+from ..model import Document, Line, LineKind, OutlineItem, Page, Warning
+from ..profile import DEFAULT_LIMITS, Limits
 
 # A line that is nothing but a URI: what converters print for link annotations.
 _BARE_URI = regex.compile(

@@ -1,0 +1,47 @@
+"""The clean layer's order of rules over a whole document."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Document, Line, Page
+from ..profile import Profile
+from .running import mark_running_lines
+from .text import _GLYPH_STAND_IN, clean_line, normalize_glyphs, strip_bullet
+
+
+def clean_document(document: Document, profile: Profile) -> Document:
+    """Given a document as read, return it with every line cleaned, and running lines, page
+    numbers and lines of nothing but glyph junk marked with the role that drops them."""
+    # Glyph stand-ins first: labels and headers must read as themselves to be matched.
+    unified = replace(document, pages=[_glyphs_normalized(page) for page in document.pages])
+    marked = mark_running_lines(unified, profile)
+    return replace(marked, pages=[_cleaned(page) for page in marked.pages])
+
+
+def _cleaned(page: Page) -> Page:
+    """Given a page with its running lines marked, return it with the other lines cleaned."""
+    return replace(page, lines=[_clean_or_mark(line) for line in page.lines])
+
+
+def _clean_or_mark(line: Line) -> Line:
+    """Given a line, return it cleaned; a line that cleans to nothing keeps its text and
+    gets the role that drops it."""
+    if line.dropped:
+        return line
+    cleaned = clean_line(line)
+    if cleaned.text:
+        return cleaned
+    if strip_bullet(line.text)[1]:
+        return line.with_role("bullet", "a bullet glyph alone on its line")
+    return line.with_role("blank", "nothing left once spaces and glyph junk are removed")
+
+
+def _glyphs_normalized(page: Page) -> Page:
+    """Given a page as read, return it with glyph stand-ins normalized (itself if it has none)."""
+    # One look at the whole page: most pages have no stand-in. Sharing unchanged lines is
+    # safe, as clean_line copies every line it keeps.
+    if not _GLYPH_STAND_IN.search("".join(line.text for line in page.lines)):
+        return page
+    lines = [line.with_text(normalize_glyphs(line.text)) for line in page.lines]
+    return replace(page, lines=lines)

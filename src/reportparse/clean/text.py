@@ -1,0 +1,178 @@
+"""Clean CJK PDF text: running lines, bullets, stray spaces, wrapped lines and URLs.
+
+The pipeline over a document is :func:`clean_document`:
+``drop_running_lines`` -> ``clean_line`` on every line. Joining wrapped lines and splitting
+paragraphs happen later, per field, through :func:`join_lines` and
+:func:`split_paragraphs`, because only the segment layer knows where fields end.
+
+Spacing rules (FORMAT.md): a space between a wide character (Han, kana, CJK punctuation)
+and a Latin letter or digit is an artefact of Word's autospace and goes; a space between
+two Latin words, or between two Han phrases, is real and stays. A URL's inside is never
+touched.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import regex
+
+from ..model import Line
+from .radicals import RADICAL_TO_IDEOGRAPH
+
+# --------------------------------------------------------------------------- character classes
+
+CJK_PUNCT = (
+    "\u3000-\u303f"  # CJK symbols and punctuation: 、。〈〉《》「」【】〔〕
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width ！（），：；？ …
+    "\u2018\u2019\u201c\u201d"  # curly quotes, used as Chinese quotation marks
+    "\u2014\u2026\u00b7\u30fb\u2e3a"  # —— … · ・
+)
+WIDE = rf"[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\p{{Hangul}}{CJK_PUNCT}]"
+# What Word's autospace separates from Han: letters, digits and the signs glued to them.
+NARROW = r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Nd}%‰$€£¥°+\-#@&]"
+TERMINAL_PUNCT = "。！？；：…」』”）!?;:)."
+
+URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+URL_RE = regex.compile(rf"(?:(?:https?|ftp)://|www\.|mailto:){URL_CHARS}+", regex.I)
+_URL_HEAD = regex.compile(rf"^{URL_CHARS}+")
+_OTHER_SPACE_CHARS = "\t\u00a0\u2000-\u200b\u3000"  # taken for a plain space
+_SPACE_CHARS = _OTHER_SPACE_CHARS + " "
+_SPACES = regex.compile(rf"[{_SPACE_CHARS}]+")
+# Plain character sets: the stdlib's re scans for these several times faster than regex.
+_OTHER_SPACE = re.compile(f"[{_OTHER_SPACE_CHARS}]")
+# All the spacing rules: a space that matches goes.
+_STRAY_SPACE = regex.compile(
+    rf"(?<={WIDE}) (?={NARROW})|(?<={NARROW}) (?={WIDE})"
+    rf"| (?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) "
+)
+_WIDE_CHAR = regex.compile(WIDE)
+_NARROW_WORD_CHAR = regex.compile(r"[\p{L}\p{Nd}]")
+_PUA_CHARS = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_PUA = regex.compile(rf"[{_PUA_CHARS}]")
+_LEADING_BULLET = regex.compile(r"^(?:[\ue000-\uf8ff●•◆◇■□▪▫○◦►▶▸‣⁃·・\-–*]+\s*)+")
+PAGE_NUMBER_RE = regex.compile(
+    r"^(?:第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    regex.I,
+)
+_DIGITS = regex.compile(r"\d+")
+_LETTER = regex.compile(r"\p{L}")
+_NUMBER_PREFIX = regex.compile(r"^\d{1,3}\s*[.．、]")
+
+
+@functools.lru_cache(maxsize=8192)
+def is_wide(char: str) -> bool:
+    """Given one character, return True for Han, kana, Hangul and CJK punctuation."""
+    # Cached: paragraph splitting asks about the same few thousand characters again and again.
+    return bool(_WIDE_CHAR.match(char))
+
+
+# --------------------------------------------------------------------------- one line
+
+
+def remove_stray_spaces(text: str) -> str:
+    """Given text outside URLs, return it without autospace artefacts (idempotent)."""
+    # Substituting costs even where nothing changes, and most text has only single plain
+    # spaces: collapse runs only where there is one.
+    if "  " in text or _OTHER_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    if " " not in text:
+        return text
+    # Once runs of spaces are single spaces, whether a space goes depends only on its two
+    # neighbours (removing other spaces never changes them): judge each pair once, as
+    # running the rules' lookarounds over every line is slow.
+    pieces = text.split(" ")
+    out = [pieces[0]]
+    for before, after in itertools.pairwise(pieces):
+        if not _is_stray_space(before[-1:], after[:1]):
+            out.append(" ")
+        out.append(after)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_stray_space(before: str, after: str) -> bool:
+    """Given the characters either side of a space ("" at an end), return True if it goes."""
+    return _STRAY_SPACE.search(f"{before} {after}") is not None
+
+
+# Code points a text layer uses for a glyph instead of the characters the page shows:
+# radical twins of ideographs (⽇ for 日, ⻛ for 风), which producers pick when a font
+# shares one glyph between them, and Latin ligatures (ﬁ for fi).
+_GLYPH_STAND_INS: dict[int, str] = {
+    **{code: chr(ideograph) for code, ideograph in RADICAL_TO_IDEOGRAPH.items()},
+    **{code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)},
+}
+
+
+# Translating CJK text through the table is slow and most text has no stand-in, so look
+# first.
+_STAND_IN_CHARS = "".join(re.escape(chr(code)) for code in sorted(_GLYPH_STAND_INS))
+_GLYPH_STAND_IN = re.compile(f"[{_STAND_IN_CHARS}]")
+_GLYPH_JUNK = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}]")
+# A character clean_text changes or acts on; text without any only needs stripping.
+_CLEANABLE = re.compile(f"[{_PUA_CHARS}{_STAND_IN_CHARS}{_SPACE_CHARS}]")
+
+
+def normalize_glyphs(text: str) -> str:
+    """Given text from a PDF, return it with glyph stand-ins as the characters the page
+    shows: radicals as their ideographs (⽇ -> 日), ligatures as their letters (ﬁ -> fi)."""
+    if not _GLYPH_STAND_IN.search(text):
+        return text
+    return text.translate(_GLYPH_STAND_INS)
+
+
+def clean_text(text: str) -> str:
+    """Given a line's or field's text, return it with stray spaces and glyph junk removed.
+
+    URLs are cut out first and put back untouched; a space next to a URL is kept so that
+    the URL's end stays visible.
+    """
+    if not _CLEANABLE.search(text) and unicodedata.is_normalized("NFC", text):
+        return text.strip()  # most lines of CJK prose: nothing to remove
+    if _GLYPH_JUNK.search(text) or not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", normalize_glyphs(_PUA.sub("", text)))
+    pieces: list[str] = []
+    last = 0
+    for match in find_urls(text):
+        pieces.append(remove_stray_spaces(text[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(remove_stray_spaces(text[last:]))
+    return str("".join(pieces)).strip()
+
+
+def find_urls(text: str) -> Iterable[regex.Match[str]]:
+    """Given text, return URL_RE's matches in it."""
+    # Every URL has an ASCII ":" or "." ("://", "www.", "mailto:"), which CJK prose rarely
+    # does; a substring test is much cheaper than starting a regex scan.
+    if ":" not in text and "." not in text:
+        return ()
+    matches: Iterable[regex.Match[str]] = URL_RE.finditer(text)
+    return matches
+
+
+def strip_bullet(text: str) -> tuple[str, bool]:
+    """Given a line's text, return it without leading bullet glyphs and whether it had one."""
+    stripped = text.strip()
+    match = _LEADING_BULLET.match(stripped)
+    if not match:
+        return stripped, False
+    rest = stripped[match.end() :]
+    # A dash or dot before a number is a sign or a decimal, not a bullet.
+    if match.group(0).strip() in {"-", "–", "·", "・", "*"} and not URL_RE.match(rest):
+        return stripped, False
+    return rest, True
+
+
+def clean_line(line: Line) -> Line:
+    """Given a line as read, return it with bullet removed and its text cleaned."""
+    if line.kind == "uri":
+        return line.with_text(line.text.strip())
+    text, bullet = strip_bullet(line.text)
+    return line.with_text(clean_text(text), bullet=bullet or line.bullet)

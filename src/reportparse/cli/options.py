@@ -1,0 +1,122 @@
+"""Options shared by the commands, and their conversion into library arguments."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import regex
+import typer
+
+from ..errors import UsageError
+from ..profile import DEFAULT_PROFILE, Limits
+
+if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
+    pass
+
+
+# --------------------------------------------------------------------------- shared options
+
+EngineName = Literal["pdfplumber", "pdfium"]
+FormatName = Literal["json", "jsonl", "csv"]
+
+InputFile = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="A newsletter issue: a PDF, or a UTF-8 text dump of one.",
+        show_default=False,
+    ),
+]
+PagesOpt = Annotated[
+    str | None,
+    typer.Option("--pages", "-p", metavar="LIST", help="Pages to read, e.g. 1-3,7 (default: all)."),
+]
+PasswordOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        envvar="REPORTPARSE_PASSWORD",
+        metavar="PW",
+        help="Password of an encrypted PDF (or set REPORTPARSE_PASSWORD).",
+        show_envvar=False,
+    ),
+]
+EngineOpt = Annotated[
+    EngineName,
+    typer.Option("--engine", help="PDF library that extracts the characters."),
+]
+SectionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sections",
+        metavar="NAMES",
+        help="Section names in print order, e.g. " + ",".join(DEFAULT_PROFILE.sections) + ".",
+    ),
+]
+MaxPagesOpt = Annotated[
+    int,
+    typer.Option("--max-pages", metavar="N", help="Refuse files with more pages than this."),
+]
+MaxCharsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-chars-per-page", metavar="N", help="Refuse pages with more characters than this."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write here (atomically) instead of to stdout; '-' means stdout.",
+        dir_okay=False,
+    ),
+]
+FormatOpt = Annotated[
+    FormatName,
+    typer.Option(
+        "--format",
+        "-f",
+        help="json: the whole issue; jsonl: one entry per line; csv: one entry per row.",
+    ),
+]
+BomOpt = Annotated[
+    bool,
+    typer.Option("--bom", help="Start the CSV with a byte-order mark so Excel shows Chinese."),
+]
+
+
+# --------------------------------------------------------------------------- option helpers
+
+
+def split_sections(text: str | None) -> list[str] | None:
+    """Given "政策速递,行业新闻" (ASCII, full-width or 、 commas), return the names."""
+    if text is None:
+        return None
+    names = [name.strip() for name in regex.split(r"[,，、]", text) if name.strip()]
+    if not names:
+        raise UsageError("--sections needs at least one section name")
+    return names
+
+
+def limits_of(max_pages: int, max_chars_per_page: int) -> Limits:
+    """Given the limit options, return Limits (which rejects values below 1)."""
+    return Limits(max_pages=max_pages, max_chars_per_page=max_chars_per_page)
+
+
+def _is_stdout(output: Path | None) -> bool:
+    """Given the --output value, return whether output goes to stdout."""
+    return output is None or str(output) == "-"
+
+
+def _refuse_overwriting_input(file: str, output: Path | None) -> None:
+    """Given input and output paths, raise if writing would destroy the input."""
+    if _is_stdout(output) or output is None or not output.exists():
+        return
+    with contextlib.suppress(OSError):
+        if os.path.samefile(file, output):
+            raise UsageError("--output names the input file; choose another output path")

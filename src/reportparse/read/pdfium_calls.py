@@ -1,0 +1,150 @@
+"""PDFium's C API through ctypes prototypes, and the decoding of the strings it returns."""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import pypdfium2.raw as pdfium_c
+
+# A full-width glyph whose box is narrower than this (em) is an ink box, not its cell.
+_NARROW_WIDE = 0.9
+# No code point below this is wide for unicodedata (U+0378 is the first: unassigned code
+# points count as wide there), so Latin text skips the width lookup.
+FIRST_WIDE = "\u0378"
+_REPAIR_HINT = "try --engine pdfplumber, or repair the file (e.g. qpdf in.pdf out.pdf)"
+
+
+# --------------------------------------------------------------------------- C calls
+
+_VP = ctypes.c_void_p
+_INT = ctypes.c_int
+
+
+def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
+    """Given a pypdfium2.raw function, return the same C function as a lean prototype.
+
+    pypdfium2's bindings type every handle as a distinct pointer class; converting those on
+    each call dominates a per-character loop. This prototype takes plain integers
+    (addresses) for ``argtypes``; with no ``argtypes`` at all ctypes converts nothing,
+    and the caller passes ready-made ctypes objects (``c_void_p`` handles, ``byref``
+    buffers) and plain int indexes, which halves the cost of a call again.
+    """
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    assert address, "pypdfium2 function without an address"
+    # PYFUNCTYPE: the GIL stays held. These calls take well under a microsecond, less
+    # than releasing and taking back the GIL costs (a tenth of each call, callgrind).
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
+
+
+# Per glyph: (text page, index) -> text object address or None.
+_glyph_object = _proto(pdfium_c.FPDFText_GetTextObject, _VP)
+# Per glyph: (text page, index, byref(FS_RECTF)) -> success.
+_glyph_box = _proto(pdfium_c.FPDFText_GetLooseCharBox, _INT)
+# Per text object: (text page, index, byref(FS_MATRIX)) -> success.
+_glyph_matrix = _proto(pdfium_c.FPDFText_GetMatrix, _INT)
+# Per text object: (object, byref(c_float)) -> success.
+_object_font_size = _proto(pdfium_c.FPDFTextObj_GetFontSize, _INT)
+# Per text object: (object,) -> font address or None.
+_object_font = _proto(pdfium_c.FPDFTextObj_GetFont, _VP)
+# Per page object, to count images: (page or form[, index]) -> count, object, type.
+_page_object_count = _proto(pdfium_c.FPDFPage_CountObjects, _INT)
+_page_object = _proto(pdfium_c.FPDFPage_GetObject, _VP)
+_form_object_count = _proto(pdfium_c.FPDFFormObj_CountObjects, _INT)
+# FPDFFormObj_GetObject's index is an unsigned long: typed, so no int is passed short.
+_form_object = _proto(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+_object_type = _proto(pdfium_c.FPDFPageObj_GetType, _INT)
+# FS_MATRIX is six C floats: a, b, c, d, e, f.
+_unpack_matrix = struct.Struct("6f").unpack_from
+_get_origin = _proto(
+    pdfium_c.FPDFText_GetCharOrigin,
+    _INT,
+    _VP,
+    _INT,
+    ctypes.POINTER(ctypes.c_double),
+    ctypes.POINTER(ctypes.c_double),
+)
+_get_unicode = _proto(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VP, _INT)
+_get_text = _proto(pdfium_c.FPDFText_GetText, _INT, _VP, _INT, _INT, _VP)
+
+
+def _address(handle: Any) -> int:
+    value = ctypes.cast(handle, ctypes.c_void_p).value
+    return int(value or 0)
+
+
+# --------------------------------------------------------------------------- text strings
+
+
+def _clean_text(text: str) -> str | None:
+    text = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
+    text = " ".join(text.split())
+    return text or None
+
+
+_PDFDOC_BYTES: dict[str, int] | None = None
+
+
+def _redecode(text: str) -> tuple[str, bool]:
+    """Given a string PDFium decoded as PDFDocEncoding, return it re-read as UTF-8 when its
+    bytes are UTF-8 (not in the standard, but common; pdf.py reads such strings so), and
+    whether it may be UTF-8 PDFium could not give back (it drops bytes undefined in
+    PDFDocEncoding): then only pdfminer's reading matches pdf.py's."""
+    global _PDFDOC_BYTES
+    if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
+        return text, False  # no UTF-8 lead byte (0xC2-0xF4) read as PDFDocEncoding
+    if _PDFDOC_BYTES is None:
+        from pdfminer.utils import PDFDocEncoding
+
+        _PDFDOC_BYTES = {}
+        for byte, ch in enumerate(PDFDocEncoding):
+            _PDFDOC_BYTES.setdefault(ch, byte)
+    raw = bytearray()
+    for ch in text:
+        code = _PDFDOC_BYTES.get(ch)
+        if code is None:
+            return text, False  # not a PDFDocEncoding string: PDFium read UTF-16
+        raw.append(code)
+    try:
+        return bytes(raw).decode("utf-8"), False
+    except UnicodeDecodeError:
+        return text, True
+
+
+def _decode_uri(value: bytes) -> str | None:
+    if value.startswith((b"\xfe\xff", b"\xff\xfe")):
+        codec = "utf-16-be" if value.startswith(b"\xfe\xff") else "utf-16-le"
+        try:
+            decoded: str | None = _clean_text(value[2:].decode(codec))
+        except UnicodeDecodeError:
+            decoded = None
+        text = decoded or ""
+    else:
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+    text = text.strip().strip("\x00").strip()
+    return text or None
+
+
+def _utf16_call(getter: Callable[..., int], *args: Any) -> str:
+    """Given a PDFium getter ``getter(*args, buffer, size)`` that fills a UTF-16LE buffer
+    and returns the size in bytes it needs, return the text."""
+    size = int(getter(*args, None, 0))
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    getter(*args, buf, size)
+    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def _error_text(code: int) -> str:
+    names = {
+        pdfium_c.FPDF_ERR_UNKNOWN: "unknown error",
+        pdfium_c.FPDF_ERR_FORMAT: "not in PDF format or corrupted",
+        pdfium_c.FPDF_ERR_PAGE: "page not found or content error",
+    }
+    return f"PDFium: {names.get(code, f'error {code}')}"

@@ -1,0 +1,427 @@
+"""One page through PDFium: glyphs boxed as pdfminer boxes them, links, and an image count."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from itertools import repeat
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import DamagedPDFError, LimitExceededError
+from ..model import Page, Warning
+from ..profile import Limits
+from .glyphs import Annot, Char
+from .pages import MAX_ANNOTS_PER_PAGE, Matrix, apply_matrix, build_page, link_annot, page_matrix
+from .pdfium_calls import (
+    _NARROW_WIDE,
+    _REPAIR_HINT,
+    FIRST_WIDE,
+    _address,
+    _decode_uri,
+    _error_text,
+    _form_object,
+    _form_object_count,
+    _get_origin,
+    _get_text,
+    _get_unicode,
+    _glyph_box,
+    _glyph_matrix,
+    _glyph_object,
+    _object_font,
+    _object_font_size,
+    _object_type,
+    _page_object,
+    _page_object_count,
+    _unpack_matrix,
+)
+from .pdfium_runs import (
+    _GLYPHS_PER_PASS,
+    _MAX_PAGE_OBJECTS,
+    _MAX_RUNS,
+    _OBJECTS_PER_PASS,
+    _STD14_DESCENT,
+    ExactPage,
+    _Font,
+    _Run,
+    _RunCache,
+    _RunKey,
+)
+
+
+class _PageReader:
+    """Reads pages of one open document; caches fonts across pages.
+
+    ``exact_page`` reads a page the way pdf.py does; it is asked for the pages whose
+    glyphs PDFium cannot box as pdfminer does (see :meth:`read`).
+    """
+
+    def __init__(
+        self, pdf: pdfium.PdfDocument, limits: Limits, exact_page: ExactPage | None = None
+    ) -> None:
+        self.pdf = pdf
+        self.doc = pdf.raw
+        self.limits = limits
+        self.exact_page = exact_page
+        # Set by _chars: the page has upright text PDFium cannot box as pdfminer does.
+        self.inexact_boxes = False
+        self.fonts: dict[int, _Font] = {}
+        self._name_buf = ctypes.create_string_buffer(256)
+        self._float = ctypes.c_float()
+        self._rect = pdfium_c.FS_RECTF()
+        self._origin = (ctypes.c_double(), ctypes.c_double())
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_arg = ctypes.byref(self._matrix)
+        self._float_arg = ctypes.byref(self._float)
+        self._runs: _RunCache = {}
+        self._runs_geometry: tuple[float, ...] = ()
+
+    # ------------------------------------------------------------------ page
+
+    def read(self, number: int, warnings: list[Warning]) -> Page:
+        page = pdfium_c.FPDF_LoadPage(self.doc, number - 1)
+        if not page:
+            raise DamagedPDFError(
+                f"the PDF is damaged: reading page {number} failed: "
+                f"{_error_text(pdfium_c.FPDF_ERR_PAGE)}; {_REPAIR_HINT}"
+            )
+        try:
+            box = self._media_box(page)
+            rotate = (pdfium_c.FPDFPage_GetRotation(page) % 4) * 90
+            ctm = page_matrix(box, rotate)
+            if rotate in (90, 270):
+                width, height = abs(box[3] - box[1]), abs(box[2] - box[0])
+            else:
+                width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            if not textpage:
+                raise DamagedPDFError(
+                    f"the PDF is damaged: reading page {number} failed: "
+                    f"{_error_text(pdfium_c.FPDF_ERR_PAGE)}; {_REPAIR_HINT}"
+                )
+            try:
+                chars = self._chars(textpage, number, ctm, height)
+            finally:
+                pdfium_c.FPDFText_ClosePage(textpage)
+            if self.inexact_boxes and self.exact_page is not None:
+                # PDFium's boxes match pdfminer's only for upright glyphs on an unrotated
+                # page. Its loose box follows the glyph matrix's a alone, so a glyph drawn
+                # turned (a landscape page shown through /Rotate) gets a box of no width;
+                # and on a page turned upside down the ink overhang falls on the other side.
+                # Layout would see other gaps than pdfminer's, so such a page is read as
+                # pdf.py reads it (and PDFium's links and layout are not worked out).
+                exact = self.exact_page(number)
+                if exact is not None:
+                    exact_page, exact_warnings = exact
+                    warnings.extend(exact_warnings)
+                    return exact_page
+            try:
+                annots = self._annots(page, ctm, height)
+            except Exception:
+                annots = []
+                warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
+            # Built while the page is open: a page without text counts its images.
+            return build_page(
+                number, chars, annots, (width, height), lambda: _count_images(page), warnings
+            )
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+
+    def _media_box(self, page: Any) -> tuple[float, float, float, float]:
+        values = [ctypes.c_float() for _ in range(4)]
+        if pdfium_c.FPDFPage_GetMediaBox(page, *values):
+            left, bottom, right, top = (v.value for v in values)
+        else:  # no /MediaBox anywhere: pdfminer assumes US Letter, so does PDFium
+            left, bottom, right, top = 0.0, 0.0, 612.0, 792.0
+        return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+    # ------------------------------------------------------------------ chars
+
+    def _chars(self, textpage: Any, number: int, ctm: Matrix, height: float) -> list[Char]:
+        self.inexact_boxes = False
+        count = pdfium_c.FPDFText_CountChars(textpage)
+        if count <= 0:
+            return []
+        text = _page_text(textpage, count)
+        tp = _address(textpage)
+        tp_arg = ctypes.c_void_p(tp)
+        rect = self._rect
+        rect_arg = ctypes.byref(rect)
+        matrix, matrix_arg = self._matrix, self._matrix_arg
+        font_size_value, font_size_arg = self._float, self._float_arg
+        get_object, get_box = _glyph_object, _glyph_box
+        get_matrix, get_font_size, get_font = _glyph_matrix, _object_font_size, _object_font
+        void_p, unpack_matrix = ctypes.c_void_p, _unpack_matrix
+        # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through.
+        new_char = tuple.__new__
+        runs = self._runs_for(ctm, height)
+        ca, cb, cc, cd, ce, _ = ctm
+        plain = cb == 0 and cc == 0 and ca == 1 and cd == 1  # no page rotation
+        chars: list[Char] = []
+        append = chars.append
+        last_obj = 0
+        fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
+        run_simple = True
+        narrow = 0.0
+        last_left = last_right = float("nan")
+        last_piece_obj = 0
+        limit = self.limits.max_chars_per_page
+        for start in range(0, count, _GLYPHS_PER_PASS):
+            stop = min(start + _GLYPHS_PER_PASS, count)
+            # The slice's text objects in one C-level pass; a slice at a time, so that a
+            # page over the char limit is stopped early and holds one slice's handles.
+            objects = map(get_object, repeat(tp_arg, stop - start), range(start, stop))
+            for index, glyph, obj in zip(
+                range(start, stop), text[start:stop], list(objects), strict=True
+            ):
+                if not obj:  # a space or line break PDFium generated: layout decides spacing
+                    continue
+                if obj != last_obj:
+                    # A new text object. Producers often start one every few glyphs
+                    # (reportlab at each change of subset font); those sharing a font, size
+                    # and matrix share one _Run, so this costs three C calls and a lookup.
+                    last_obj = obj
+                    get_matrix(tp_arg, index, matrix_arg)
+                    a, b, c, d, e, f = unpack_matrix(matrix)
+                    obj_arg = void_p(obj)
+                    font_size = (
+                        font_size_value.value if get_font_size(obj_arg, font_size_arg) else 1.0
+                    )
+                    # e (the x offset) moves a char's y only on a rotated page.
+                    key = (get_font(obj_arg) or 0, font_size, a, b, c, d, e if cb else 0.0, f)
+                    run = runs.get(key)
+                    if run is None:
+                        run = runs[key] = self._run(key, e, ctm, height)
+                    fontname, size, upright, run_simple, top, bottom = run
+                    simple = run_simple and plain
+                    if upright and not (plain and a > 0 and b == 0):
+                        self.inexact_boxes = True  # see read()
+                    narrow = _NARROW_WIDE * size
+                get_box(tp_arg, index, rect_arg)
+                left = rect.left
+                right = rect.right
+                if left == last_left and right == last_right and obj == last_piece_obj:
+                    # One glyph PDFium split into several chars (a ligature "fi" or a
+                    # multi-char ToUnicode entry): pdfminer keeps it as one char.
+                    prev = chars[-1]
+                    chars[-1] = prev._replace(text=prev.text + glyph)
+                    continue
+                last_left = left
+                last_right = right
+                last_piece_obj = obj
+                if right - left < narrow and glyph >= FIRST_WIDE and _is_wide(glyph):
+                    left, right = self._advance_box(tp, index, left, right, size)
+                if simple:
+                    append(
+                        new_char(
+                            Char,
+                            (glyph, left + ce, top, right + ce, bottom, fontname, size, upright),
+                        )
+                    )
+                else:
+                    # The box as corrected above (left, right), through the page matrix.
+                    corners = _corners(ctm, (left, right), (rect.bottom, rect.top))
+                    x0, x1 = _device_x(corners)
+                    y0, y1 = (top, bottom) if run_simple else _device_y(corners, height)
+                    append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
+            if len(chars) > limit:
+                raise LimitExceededError(
+                    f"page {number} has more than {limit} characters; "
+                    "raise the limit with --max-chars-per-page"
+                )
+        return chars
+
+    def _runs_for(self, ctm: Matrix, height: float) -> _RunCache:
+        """Given a page's geometry, return the runs cache for pages shaped so.
+
+        Pages of one layout repeat their baselines, so the cache carries over while the
+        geometry stays; it is emptied when the geometry changes or it grows past
+        :data:`_MAX_RUNS`, so memory stays flat however long the document.
+        """
+        geometry = (*ctm, height)
+        if geometry != self._runs_geometry or len(self._runs) > _MAX_RUNS:
+            self._runs = {}
+            self._runs_geometry = geometry
+        return self._runs
+
+    def _advance_box(
+        self, tp: int, index: int, left: float, right: float, size: float
+    ) -> tuple[float, float]:
+        """Given a full-width glyph's narrow loose box, return its advance cell instead.
+
+        Where PDFium takes a glyph's text from /ActualText (Chromium marks every CJK glyph
+        so), its "loose" box is the ink's tight box, narrower than the one-em cell pdfminer
+        gives; the gaps it leaves would read as spaces. Full-width glyphs advance one em.
+        """
+        x, y = self._origin
+        if not _get_origin(tp, index, ctypes.byref(x), ctypes.byref(y)):
+            return left, right
+        return x.value, x.value + size
+
+    def _run(self, key: _RunKey, e: float, ctm: Matrix, height: float) -> _Run:
+        """Given a text object's font, size and matrix (a run key), return its _Run."""
+        font_key, font_size, a, b, c, d, _, f = key
+        # Text space -> device space: the char's matrix (text matrix x CTM, with horizontal
+        # scaling and rise folded in) followed by pdfminer's page transformation.
+        ca, cb, cc, cd, _, _ = ctm
+        da, db = a * ca + b * cc, a * cb + b * cd
+        dc, dd = c * ca + d * cc, c * cb + d * cd
+        _, oy = apply_matrix(ctm, e, f)
+        font = self._font(font_key)
+        upright = da * dd > 0 and db * dc <= 0
+        if db == 0:
+            # pdfminer: box (0, descent*size) .. (adv, descent*size + size) through the
+            # matrix; with no rotation only the vertical scale dd moves y.
+            low = oy + dd * font.descent * font_size
+            high = low + dd * font_size
+            low, high = min(low, high), max(low, high)
+            return _Run(font.name, high - low, upright, True, height - high, height - low)
+        # Rotated text (layout drops it) or a rotated page: the loose box will do.
+        return _Run(font.name, font_size * max(abs(db), abs(dd)), upright, False)
+
+    def _font(self, key: int) -> _Font:
+        """Given a font's address, return its name and pdfminer's descent."""
+        font = self.fonts.get(key)
+        if font is not None:
+            return font
+        handle = ctypes.cast(key, pdfium_c.FPDF_FONT)
+        name = ""
+        descent = 0.0
+        if key:
+            buf = self._name_buf
+            length = pdfium_c.FPDFFont_GetBaseFontName(handle, buf, len(buf))
+            if length > len(buf):
+                buf = ctypes.create_string_buffer(length)
+                pdfium_c.FPDFFont_GetBaseFontName(handle, buf, length)
+            name = buf.value.decode("latin-1")
+            std = None
+            if not pdfium_c.FPDFFont_GetIsEmbedded(handle):
+                std = _STD14_DESCENT.get(name)
+            if std is not None:
+                descent = std / 1000
+            else:
+                value = self._float
+                if pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), value):
+                    descent = float(value.value) / 1000
+        font = _Font(name, descent)
+        self.fonts[key] = font
+        return font
+
+    # ------------------------------------------------------------------ links
+
+    def _annots(self, page: Any, ctm: Matrix, height: float) -> list[Annot]:
+        """Given a page, return its URI link annotations in top-left coordinates."""
+        found: list[Annot] = []
+        total = min(pdfium_c.FPDFPage_GetAnnotCount(page), MAX_ANNOTS_PER_PAGE)
+        rect = pdfium_c.FS_RECTF()
+        for index in range(total):
+            annot = pdfium_c.FPDFPage_GetAnnot(page, index)
+            if not annot:
+                continue
+            try:
+                if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_LINK:
+                    continue
+                link = pdfium_c.FPDFAnnot_GetLink(annot)
+                if not link:
+                    continue
+                action = pdfium_c.FPDFLink_GetAction(link)
+                if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+                    continue
+                uri = _decode_uri(self._uri_bytes(action))
+                if uri is None or not pdfium_c.FPDFAnnot_GetRect(annot, rect):
+                    continue
+                corner, opposite = (rect.left, rect.bottom), (rect.right, rect.top)
+                found.append(link_annot(uri, corner, opposite, ctm, height))
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annot)
+        return found
+
+    def _uri_bytes(self, action: Any) -> bytes:
+        size = pdfium_c.FPDFAction_GetURIPath(self.doc, action, None, 0)
+        if size <= 0:
+            return b""
+        buf = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFAction_GetURIPath(self.doc, action, buf, size)
+        return buf.raw[: size - 1]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _page_text(textpage: Any, count: int) -> str | list[str]:
+    """Given a text page, return its text with one item per char index."""
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = _get_text(_address(textpage), 0, count, buffer)
+    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == count and _SURROGATE.search(text) is None:
+        return text
+    # PDFium left out non-printing chars (NULs, some controls) or wrote surrogate pairs:
+    # ask char by char.
+    tp = _address(textpage)
+    out: list[str] = []
+    for index in range(count):
+        code = _get_unicode(tp, index)
+        out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
+    return out
+
+
+def _count_images(page: Any) -> int:
+    """Given a page, return how many images it draws (inside forms too).
+
+    Objects are fetched and typed in C-level passes (``map`` drives the ctypes calls): a
+    page has a few hundred objects and only their types matter.
+    """
+    image, form = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+    images = 0
+    budget = _MAX_PAGE_OBJECTS  # a hostile page cannot keep us counting
+    page_arg = ctypes.c_void_p(_address(page))
+    stack: list[tuple[Any, Callable[..., Any], int]] = [
+        (page_arg, _page_object, int(_page_object_count(page_arg)))
+    ]
+    while stack and budget > 0:
+        parent, getter, total = stack.pop()
+        total = min(total, budget)
+        budget -= total
+        # In slices, so that a page of a million objects holds only a slice's handles.
+        for start in range(0, total, _OBJECTS_PER_PASS):
+            indexes = range(start, min(start + _OBJECTS_PER_PASS, total))
+            # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
+            objects = list(map(ctypes.c_void_p, map(getter, repeat(parent), indexes)))
+            kinds = list(map(_object_type, objects))
+            images += kinds.count(image)
+            if form in kinds:
+                for obj, kind in zip(objects, kinds, strict=True):
+                    if kind == form:
+                        stack.append((obj, _form_object, int(_form_object_count(obj))))
+    return images
+
+
+def _corners(
+    ctm: Matrix, xs: tuple[float, float], ys: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Given a matrix and a rectangle's x and y bounds, return its four corners transformed."""
+    return [apply_matrix(ctm, x, y) for x in xs for y in ys]
+
+
+def _device_x(corners: list[tuple[float, float]]) -> tuple[float, float]:
+    """Given a box's transformed corners, return its left and right edges."""
+    xs = [x for x, _ in corners]
+    return min(xs), max(xs)
+
+
+def _device_y(corners: list[tuple[float, float]], height: float) -> tuple[float, float]:
+    """Given a box's transformed corners and the page height, return its top and bottom
+    with the origin at the top."""
+    ys = [y for _, y in corners]
+    return height - max(ys), height - min(ys)
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_wide(text: str) -> bool:
+    """Given a char's text, return True for a full-width (CJK) character."""
+    return bool(text) and unicodedata.east_asian_width(text[0]) in ("W", "F")

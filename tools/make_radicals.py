@@ -1,4 +1,4 @@
-"""Write src/reportparse/radicals.py from Unicode's EquivalentUnifiedIdeograph.txt.
+"""Write src/reportparse/clean/radicals.py from Unicode's EquivalentUnifiedIdeograph.txt.
 
 Some PDF producers (Chromium/Skia with Noto CJK, some Word exports) map an ideograph's
 glyph to the radical code point that shares it: the text layer says ⽇ (U+2F47) where the
@@ -24,7 +24,7 @@ from pathlib import Path
 SIMPLIFIED_READINGS = {0x2F3E: 0x6237, 0x2EAB: 0x7F52, 0x2E95: 0x5F50}  # 户 罒 彐
 
 SOURCE = Path("/usr/share/unicode/EquivalentUnifiedIdeograph.txt")
-TARGET = Path(__file__).resolve().parents[1] / "src" / "reportparse" / "radicals.py"
+TARGET = Path(__file__).resolve().parents[1] / "src" / "reportparse" / "clean" / "radicals.py"
 ROW = re.compile(r"^([0-9A-F]{4,6})(?:\.\.([0-9A-F]{4,6}))?\s*;\s*([0-9A-F]{4,6})")
 
 

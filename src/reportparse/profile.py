@@ -95,6 +95,6 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 # `batch`: the file names taken from a folder, and the seconds one file may take. Kept
-# here rather than in batch.py so that the command line starts without importing it.
+# here rather than in batch/ so that the command line starts without importing it.
 DEFAULT_BATCH_GLOB = "*.pdf"
 DEFAULT_BATCH_TIMEOUT = 120.0

@@ -89,9 +89,9 @@ _PDFDOC_BYTES: dict[str, int] | None = None
 
 def _redecode(text: str) -> tuple[str, bool]:
     """Given a string PDFium decoded as PDFDocEncoding, return it re-read as UTF-8 when its
-    bytes are UTF-8 (not in the standard, but common; pdf.py reads such strings so), and
+    bytes are UTF-8 (not in the standard, but common; the pdfplumber engine reads such strings so), and
     whether it may be UTF-8 PDFium could not give back (it drops bytes undefined in
-    PDFDocEncoding): then only pdfminer's reading matches pdf.py's."""
+    PDFDocEncoding): then only pdfminer's reading matches the pdfplumber engine's."""
     global _PDFDOC_BYTES
     if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
         return text, False  # no UTF-8 lead byte (0xC2-0xF4) read as PDFDocEncoding

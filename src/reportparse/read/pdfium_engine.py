@@ -1,8 +1,8 @@
 """Read a PDF with pypdfium2 (``--engine pdfium``) into a :class:`~reportparse.model.Document`.
 
-The second engine: per page it extracts :class:`~reportparse.layout.Char` and
-:class:`~reportparse.layout.Annot` records through PDFium's C API and hands them to
-:mod:`reportparse.layout`, exactly like ``pdf.py`` does with pdfminer, so every later layer
+The second engine: per page it extracts :class:`~reportparse.read.glyphs.Char` and
+:class:`~reportparse.read.glyphs.Annot` records through PDFium's C API and hands them to
+:mod:`reportparse.read.lines`, exactly like the pdfplumber engine (``plumber_*.py``) does with pdfminer, so every later layer
 sees the same lines. It mirrors ``pdf.read_pdf``: page selection, warnings, limits,
 sha256, metadata keys, outline items and the error classes and messages.
 
@@ -14,7 +14,7 @@ Boxes are made to match pdfminer's, not PDFium's own:
   ``descent`` is the font descriptor's (or, for a standard-14 font, its AFM metrics') and
   ``size`` the font size in device space; the baseline is the text object's matrix.
 * Spaces PDFium invents between words and lines (``FPDFText_IsGenerated``) are skipped, so
-  that spacing is decided by :mod:`reportparse.layout` as with pdfminer.
+  that spacing is decided by :mod:`reportparse.read.lines` as with pdfminer.
 * Font names are PDFium's base font name (the subset tag ``ABCDEF+`` is gone; layout
   strips it from pdfminer's names too).
 

@@ -57,7 +57,7 @@ from .pdfium_runs import (
 class _PageReader:
     """Reads pages of one open document; caches fonts across pages.
 
-    ``exact_page`` reads a page the way pdf.py does; it is asked for the pages whose
+    ``exact_page`` reads a page the way the pdfplumber engine does; it is asked for the pages whose
     glyphs PDFium cannot box as pdfminer does (see :meth:`read`).
     """
 

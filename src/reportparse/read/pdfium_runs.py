@@ -92,5 +92,5 @@ _OBJECTS_PER_PASS = 4096
 _GLYPHS_PER_PASS = 4096
 
 
-# Given a page number, the page as pdf.py reads it and its warnings, or None.
+# Given a page number, the page as the pdfplumber engine reads it and its warnings, or None.
 ExactPage = Callable[[int], "tuple[Page, list[Warning]] | None"]

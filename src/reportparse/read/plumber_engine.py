@@ -1,7 +1,7 @@
 """Read a PDF with pdfplumber/pdfminer.six into a :class:`~reportparse.model.Document`.
 
-This module only extracts: per page it collects :class:`~reportparse.layout.Char` and
-:class:`~reportparse.layout.Annot` records and hands them to :mod:`reportparse.layout`
+This module only extracts: per page it collects :class:`~reportparse.read.glyphs.Char` and
+:class:`~reportparse.read.glyphs.Annot` records and hands them to :mod:`reportparse.read.lines`
 (shared with the pypdfium2 engine). Nothing is cleaned here.
 
 Pages are rendered one at a time by pdfminer's interpreter into a small aggregating

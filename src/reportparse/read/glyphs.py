@@ -1,6 +1,6 @@
 """Characters with boxes -> lines with geometry; shared by every PDF engine.
 
-Both engines (pdfplumber in the pdfplumber engine (``plumber_*.py``), pypdfium2 in the pdfium engine (``pdfium_*.py``)) only extract
+Both engines (pdfplumber in ``plumber_*.py``, pypdfium2 in ``pdfium_*.py``) only extract
 :class:`Char` and :class:`Annot` records per page; everything that turns them into
 :class:`~reportparse.model.Line` objects lives here, so the engines give the same lines.
 

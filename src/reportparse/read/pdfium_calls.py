@@ -89,7 +89,8 @@ _PDFDOC_BYTES: dict[str, int] | None = None
 
 def _redecode(text: str) -> tuple[str, bool]:
     """Given a string PDFium decoded as PDFDocEncoding, return it re-read as UTF-8 when its
-    bytes are UTF-8 (not in the standard, but common; the pdfplumber engine reads such strings so), and
+    bytes are UTF-8 (not in the standard, but common; the pdfplumber engine reads them so),
+    and
     whether it may be UTF-8 PDFium could not give back (it drops bytes undefined in
     PDFDocEncoding): then only pdfminer's reading matches the pdfplumber engine's."""
     global _PDFDOC_BYTES

@@ -2,9 +2,10 @@
 
 The second engine: per page it extracts :class:`~reportparse.read.glyphs.Char` and
 :class:`~reportparse.read.glyphs.Annot` records through PDFium's C API and hands them to
-:mod:`reportparse.read.lines`, exactly like the pdfplumber engine (``plumber_*.py``) does with pdfminer, so every later layer
-sees the same lines. It mirrors ``pdf.read_pdf``: page selection, warnings, limits,
-sha256, metadata keys, outline items and the error classes and messages.
+:mod:`reportparse.read.lines`, exactly like the pdfplumber engine does with pdfminer, so
+every later layer sees the same lines. It mirrors ``plumber_engine.read_pdf``: page
+selection, warnings, limits, sha256, metadata keys, outline items and the error classes
+and messages.
 
 Boxes are made to match pdfminer's, not PDFium's own:
 

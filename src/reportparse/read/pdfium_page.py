@@ -114,7 +114,7 @@ class _PageReader:
                 # turned (a landscape page shown through /Rotate) gets a box of no width;
                 # and on a page turned upside down the ink overhang falls on the other side.
                 # Layout would see other gaps than pdfminer's, so such a page is read as
-                # pdf.py reads it (and PDFium's links and layout are not worked out).
+                # the pdfplumber engine reads it (and PDFium's links and layout are not worked out).
                 exact = self.exact_page(number)
                 if exact is not None:
                     exact_page, exact_warnings = exact

@@ -155,7 +155,8 @@ def read_page(
 
 
 class LazyReading:
-    """One PDF as the pdfplumber engine reads it, opened with pdfminer at first use: the pdfium engine (``pdfium_*.py``) asks it
+    """One PDF as the pdfplumber engine reads it, opened with pdfminer at first use: the
+    pdfium engine asks it
     for what PDFium cannot give as pdfminer does (a page of turned text, a bookmark title
     or metadata value in UTF-8 without a byte-order mark).
 

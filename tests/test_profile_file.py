@@ -23,6 +23,7 @@ from reportparse.errors import UsageError
 from reportparse.profile import DEFAULT_PROFILE, Profile
 from reportparse.profile_file import (
     ENV_VAR,
+    KEY_HELP,
     load_profile,
     profile_from_env,
     profile_toml,
@@ -99,6 +100,7 @@ def test_awkward_strings_round_trip(tmp_path: Path) -> None:
 
 
 def test_the_template_is_commented() -> None:
+    assert set(KEY_HELP) == {field.name for field in dataclasses.fields(Profile)}
     text = profile_toml()
     for field in dataclasses.fields(Profile):
         assert f"\n{field.name} = " in text

@@ -178,7 +178,9 @@ def _check_value(key: str, value: object) -> object:
         return _check_string(key, value)
     if kind is int:
         return _check_int(key, value)
-    return _check_list(key, value)
+    if typing.get_origin(kind) is tuple:
+        return _check_list(key, value)
+    raise NotImplementedError(f"profile files cannot set {key} ({kind})")
 
 
 def _unknown_key(key: str) -> str:
@@ -319,7 +321,7 @@ def profile_toml(profile: Profile = DEFAULT_PROFILE) -> str:
     ]
     for key in KEYS:
         lines.append("")
-        lines += [f"# {row}" if row else "#" for row in KEY_HELP[key].splitlines()]
+        lines += [f"# {row}" if row else "#" for row in KEY_HELP.get(key, "").splitlines()]
         lines.append(f"{key} = {_toml_value(getattr(profile, key))}")
     return "\n".join(lines) + "\n"
 

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..emit import atomic_write
+from ..write.files import atomic_write
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]

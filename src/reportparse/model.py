@@ -22,7 +22,7 @@ Output contract (schema_version 1), one issue::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 SCHEMA_VERSION = 1
 
@@ -49,24 +49,7 @@ Role = Literal[
     "front-matter",
     "back-matter",
 ]
-ROLES: tuple[Role, ...] = (
-    "content",
-    "running-header",
-    "running-footer",
-    "page-number",
-    "bullet",
-    "blank",
-    "watermark",
-    "toc",
-    "heading",
-    "title",
-    "field",
-    "link",
-    "summary",
-    "commentary",
-    "front-matter",
-    "back-matter",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 # Lines with these roles are kept in their page (a debug view shows them) but no layer
 # after the clean layer reads them.
 DROPPED_ROLES: frozenset[str] = frozenset(

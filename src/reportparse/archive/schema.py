@@ -47,6 +47,9 @@ BUSY_TIMEOUT_MS = 30_000
 # The FTS5 columns, in index order; search matches a substring of any of them.
 SEARCH_COLUMNS: tuple[str, ...] = ("title", "summary", "commentary", "source")
 
+# bm25 weights of the index's rank, in SEARCH_COLUMNS order (set in the schema below).
+BM25_WEIGHTS: tuple[float, ...] = (4.0, 1.0, 1.0, 2.0)
+
 # Link kinds in the links table.
 LINK_URL = "url"  # the entry's urls, in order (url is the first)
 LINK_ANCHOR = "anchor"  # hyperlinks inside the entry's text
@@ -116,6 +119,9 @@ _V1: tuple[str, ...] = (
         tokenize="trigram case_sensitive 0"
     )
     """,
+    # The index's rank (ORDER BY rank, also what Datasette sorts a search by): bm25 with a
+    # title match weighing most, then the source; BM25_WEIGHTS says the same.
+    "INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 1.0, 2.0)')",
     """
     CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
         INSERT INTO entries_fts(rowid, title, summary, commentary, source)
@@ -164,12 +170,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# What the probe creates: the module and tokenizer the index needs.
+FULL_TEXT_PROBE = "CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')"
+
+
 @functools.cache
-def _full_text_problem() -> str | None:
+def _full_text_problem(probe_sql: str) -> str | None:
     """Return why this SQLite cannot hold the index, or None when FTS5 trigram works."""
     probe = sqlite3.connect(":memory:")
     try:
-        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+        probe.execute(probe_sql)
     except sqlite3.Error as exc:
         if "no such module" in str(exc):
             return f"this Python's SQLite {sqlite3.sqlite_version} has no FTS5 full-text module"
@@ -184,7 +194,7 @@ def _full_text_problem() -> str | None:
 
 def check_full_text() -> None:
     """Raise FullTextUnavailableError unless SQLite has FTS5 with the trigram tokenizer."""
-    problem = _full_text_problem()
+    problem = _full_text_problem(FULL_TEXT_PROBE)
     if problem is not None:
         raise FullTextUnavailableError(problem)
 
@@ -349,6 +359,7 @@ def _sql_lower(value: str | bytes | int | float | None) -> str | bytes | int | f
 
 __all__ = [
     "APPLICATION_ID",
+    "BM25_WEIGHTS",
     "BUSY_TIMEOUT_MS",
     "LINK_ANCHOR",
     "LINK_ISSUE",

@@ -31,16 +31,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
-from .schema import SEARCH_COLUMNS, ascii_fold, database_error
+from .schema import BM25_WEIGHTS, SEARCH_COLUMNS, ascii_fold, database_error
 from .store import Archive, entry_dict, entry_links, open_archive
 
 DEFAULT_LIMIT = 50
 
 # Shortest query the trigram index can answer.
 MIN_INDEXED_CHARS = 3
-
-# bm25 weights, in SEARCH_COLUMNS order (title, summary, commentary, source).
-BM25_WEIGHTS: tuple[float, ...] = (4.0, 1.0, 1.0, 2.0)
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
@@ -155,18 +152,7 @@ def _check_options(since: str | None, until: str | None, limit: int | None) -> N
         raise UsageError("--limit must be at least 1")
 
 
-_SELECT = """
-SELECT e.id, i.path AS file, i.period, e.section, e.number, e.title, e.date, e.date_text,
-       e.source, e.url, e.summary, e.commentary, e.page_start, e.page_end, {score} AS score
-FROM {tables}
-JOIN issues AS i ON i.id = e.issue_id
-WHERE {where}
-ORDER BY {rank}e.date IS NULL, e.date DESC, i.period IS NULL, i.period DESC, i.path,
-         e.position
-"""
-
-
-def _sql(
+def _ranked_sql(
     query: str,
     section: str | None,
     since: str | None,
@@ -174,35 +160,41 @@ def _sql(
     source: str | None,
     limit: int | None,
 ) -> tuple[str, dict[str, Any]]:
-    """Given the search options, return the SQL and its parameters."""
+    """Given the search options, return the SQL of the ranked (entry id, score) rows."""
     where: list[str] = []
     parameters: dict[str, Any] = {}
     indexed = len(query) >= MIN_INDEXED_CHARS
     if indexed:
-        tables = "entries_fts JOIN entries AS e ON e.id = entries_fts.rowid"
-        weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
-        score = f"bm25(entries_fts, {weights})"
-        rank = "score, "
-        where.append("entries_fts MATCH :phrase")
+        # The index's own rank column (bm25 with BM25_WEIGHTS): cheaper than calling bm25().
+        tables = (
+            "(SELECT rowid AS id, rank AS score FROM entries_fts WHERE entries_fts MATCH :phrase)"
+            " AS m JOIN entries AS e ON e.id = m.id"
+        )
+        score, order = "m.score", "m.score, "
         # One quoted phrase: FTS5 syntax characters in the query are plain text.
         parameters["phrase"] = '"' + query.replace('"', '""') + '"'
+        exact = not _caseless(query)
     else:
-        tables = "entries AS e"
-        score = "NULL"
-        rank = ""
-    if query:
-        # The exact rule, on both paths: the index only narrows the rows down.
+        tables, score, order = "entries AS e", "NULL", ""
+        exact = bool(query)
+    if exact:
+        # The exact rule. The index matches a superset (it folds every script's case), so
+        # its rows are filtered too unless no character of the query has a case.
+        fold = "lower(e.{})" if _has_ascii_letter(query) else "e.{}"
         where.append(
             "("
-            + " OR ".join(f"instr(lower(e.{column}), :query) > 0" for column in SEARCH_COLUMNS)
+            + " OR ".join(f"instr({fold.format(column)}, :query) > 0" for column in SEARCH_COLUMNS)
             + ")"
         )
         parameters["query"] = ascii_fold(query)
     if section is not None:
-        where.append("e.section = :section")
+        # Scanning, `+` keeps SQLite on the date index (newest first, stop at the limit)
+        # rather than reading a whole section through its index and sorting it.
+        where.append(f"{'e' if indexed else '+e'}.section = :section")
         parameters["section"] = section
     if source is not None:
-        where.append("instr(lower(e.source), :source) > 0")
+        fold = "lower(e.source)" if _has_ascii_letter(source) else "e.source"
+        where.append(f"instr({fold}, :source) > 0")
         parameters["source"] = ascii_fold(source)
     month = "COALESCE(substr(e.date, 1, 7), i.period)"
     if since is not None:
@@ -211,11 +203,37 @@ def _sql(
     if until is not None:
         where.append(f"{month} <= :until")
         parameters["until"] = until
-    sql = _SELECT.format(score=score, tables=tables, where=" AND ".join(where) or "1", rank=rank)
+    # DESC puts NULL dates and periods last. With no score first, SQLite walks the date
+    # index newest first and stops after `limit` matches.
+    sql = (
+        f"SELECT e.id, {score} AS score FROM {tables} JOIN issues AS i ON i.id = e.issue_id "
+        f"WHERE {' AND '.join(where) or '1'} "
+        f"ORDER BY {order}e.date DESC, i.period DESC, i.path, e.position"
+    )
     if limit is not None:
-        sql += "LIMIT :limit"
+        sql += " LIMIT :limit"
         parameters["limit"] = limit
     return sql, parameters
+
+
+def _has_ascii_letter(text: str) -> bool:
+    return any("a" <= char <= "z" or "A" <= char <= "Z" for char in text)
+
+
+def _caseless(text: str) -> bool:
+    """Whether no character of the text has a case (Han, digits, punctuation, ...).
+
+    Then the index's folding cannot widen a match: the only character folding to a caseless
+    one is itself (Unicode keeps case pairs stable across versions).
+    """
+    return all(char.lower() == char == char.upper() for char in text)
+
+
+_ROWS = (
+    "SELECT e.id, i.path AS file, i.period, e.section, e.number, e.title, e.date, e.date_text, "
+    "e.source, e.url, e.summary, e.commentary, e.page_start, e.page_end "
+    "FROM entries AS e JOIN issues AS i ON i.id = e.issue_id WHERE e.id IN ({})"
+)
 
 
 def _search(
@@ -229,29 +247,32 @@ def _search(
     snippet_width: int,
 ) -> list[Hit]:
     """Given an open archive and checked options, run the search in one read snapshot."""
-    sql, parameters = _sql(query, section, since, until, source, limit)
+    sql, parameters = _ranked_sql(query, section, since, until, source, limit)
     connection = archive.connection
+    rows: dict[int, sqlite3.Row] = {}
     try:
         # One read transaction: a writer replacing an issue meanwhile cannot split a
         # result from its links.
         connection.execute("BEGIN")
         try:
-            cursor = connection.execute(sql, parameters)
-            cursor.row_factory = sqlite3.Row
-            rows = cursor.fetchall()
-            links = entry_links(connection, (row["id"] for row in rows))
+            # Ids first, rows after: the sort then carries ids, not every match's text.
+            ranked = connection.execute(sql, parameters).fetchall()
+            ids = [entry_id for entry_id, _ in ranked]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor = connection.execute(_ROWS.format(", ".join("?" * len(chunk))), chunk)
+                cursor.row_factory = sqlite3.Row
+                rows.update((row["id"], row) for row in cursor)
+            links = entry_links(connection, ids)
         finally:
             connection.execute("COMMIT")
     except sqlite3.Error as exc:
         raise database_error(exc, archive.path, "search the database") from exc
     hits: list[Hit] = []
-    for row in rows:
-        record = {
-            "file": row["file"],
-            "period": row["period"],
-            **entry_dict(row, *links[row["id"]]),
-        }
-        hits.append(Hit(record, snippet_of(record, query, snippet_width), row["score"]))
+    for entry_id, score in ranked:
+        row = rows[entry_id]
+        record = {"file": row["file"], "period": row["period"], **entry_dict(row, *links[entry_id])}
+        hits.append(Hit(record, snippet_of(record, query, snippet_width), score))
     return hits
 
 

@@ -20,7 +20,15 @@ from typing import Any
 import orjson
 
 from .errors import ArchiveError
-from .schema import LINK_ANCHOR, LINK_ISSUE, LINK_URL, connect, database_error, transaction
+from .schema import (
+    BUSY_TIMEOUT_MS,
+    LINK_ANCHOR,
+    LINK_ISSUE,
+    LINK_URL,
+    connect,
+    database_error,
+    transaction,
+)
 
 DbPath = str | os.PathLike[str]
 
@@ -110,9 +118,14 @@ class Archive:
             raise database_error(exc, self.path, "read the database") from exc
 
 
-def open_archive(db_path: DbPath, *, create: bool = True) -> Archive:
-    """Given a database path, open (and with ``create``, make or upgrade) the archive."""
-    return Archive(connect(db_path, create=create), str(db_path))
+def open_archive(
+    db_path: DbPath, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Archive:
+    """Given a database path, open (and with ``create``, make or upgrade) the archive.
+
+    ``busy_timeout_ms`` is how long a write waits while another process writes.
+    """
+    return Archive(connect(db_path, create=create, busy_timeout_ms=busy_timeout_ms), str(db_path))
 
 
 def write_issue(
@@ -275,7 +288,7 @@ def entry_links(
 
 
 def entry_dict(
-    row: Mapping[str, Any], urls: list[str], links: list[dict[str, Any]]
+    row: sqlite3.Row | Mapping[str, Any], urls: list[str], links: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Given an entries row and its links, return the entry as ``Entry.to_dict()`` has it."""
     return {

@@ -172,6 +172,10 @@ def test_datasette_finds_the_full_text_table(db: Path) -> None:
         ).fetchone()
     assert 'content="entries"' in sql
     assert "trigram" in sql
+    with sqlite3.connect(db) as connection:
+        (rank,) = connection.execute("SELECT v FROM entries_fts_config WHERE k = 'rank'").fetchone()
+    assert rank == "bm25(4.0, 1.0, 1.0, 2.0)"
+    assert schema.BM25_WEIGHTS == (4.0, 1.0, 1.0, 2.0)
 
 
 def test_a_later_version_migrates_older_files_in_place(

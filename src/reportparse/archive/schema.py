@@ -121,7 +121,8 @@ _V1: tuple[str, ...] = (
     """,
     # The index's rank (ORDER BY rank, also what Datasette sorts a search by): bm25 with a
     # title match weighing most, then the source; BM25_WEIGHTS says the same.
-    "INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 1.0, 2.0)')",
+    "INSERT INTO entries_fts(entries_fts, rank) "
+    f"VALUES ('rank', 'bm25({', '.join(str(weight) for weight in BM25_WEIGHTS)})')",
     """
     CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
         INSERT INTO entries_fts(rowid, title, summary, commentary, source)

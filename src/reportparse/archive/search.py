@@ -13,12 +13,16 @@ return exactly):
   its date, or the issue's period when the entry has no date. An entry with neither is left
   out when either bound is given.
 
-How: a query of 3 characters or more goes through the FTS5 trigram index (case-insensitive,
-so a superset of the rule) and is then filtered by the exact rule; results are ranked by
-bm25 (a match in the title weighs most, then the source), then by date, newest first. The
-trigram index cannot look up 1 or 2 characters (Chinese words such as 算力, 芯片 are often
-that short): those queries scan the same four columns with the same exact rule, and rank by
-date, newest first. Ties end in a fixed order (period, file, position in the issue).
+How: a query of 3 characters or more goes through the FTS5 trigram index. The index folds
+the case of every script, so it finds a superset of the rule; its rows are filtered by the
+exact rule unless no character of the query has a case (Han, digits, punctuation), where
+both agree. Results are ranked by the index's rank, bm25 with a title match weighing most
+(:data:`~reportparse.archive.schema.BM25_WEIGHTS`), then by date, newest first. The trigram
+index cannot look up 1 or 2 characters (Chinese words such as 算力, 芯片 are often that
+short): those queries scan the same four columns with the exact rule, newest date first,
+walking the date index so that a frequent word stops at the limit. Ties end in a fixed
+order: newest period, then file, then position in the issue. Undated entries and issues
+without a period come last.
 """
 
 from __future__ import annotations

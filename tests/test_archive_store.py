@@ -67,6 +67,29 @@ def test_a_rerun_adds_no_duplicates_and_keeps_ids(tmp_path: Path) -> None:
     assert len(search_records(db, "", limit=None)) == before[1]
 
 
+def test_an_unchanged_issue_keeps_its_rows_and_gets_the_new_time(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    (file, issue), (other_file, other) = golden()[:2]
+    write_issues(db, [(file, issue), (other_file, other)], converted_at=STAMP)
+    reordered = dict(reversed(list(copy.deepcopy(issue).items())))  # same content
+    changed = copy.deepcopy(other)
+    changed["entries"][0]["summary"] += "（更新后）"
+    later = "2025-03-01T00:00:00Z"
+    with open_archive(db) as archive:
+        connection = archive.connection
+        before = connection.total_changes
+        archive.write_issue(reordered, path=file, profile="p2", converted_at=later)
+        assert connection.total_changes - before == 1  # the issues row's profile and time
+        before = connection.total_changes
+        archive.write_issue(changed, path=other_file, converted_at=later)
+        assert connection.total_changes - before > len(changed["entries"])
+        rows = connection.execute("SELECT path, profile, converted_at FROM issues").fetchall()
+        assert sorted(rows) == sorted([(file, "p2", later), (other_file, None, later)])
+        assert archive.read_issue(file) == issue
+        assert archive.read_issue(other_file) == changed
+    assert [record["file"] for record in search_records(db, "（更新后）")] == [other_file]
+
+
 def test_path_defaults_to_source_path_and_is_the_key(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
     file, issue = golden()[0]
@@ -107,8 +130,9 @@ def test_a_failed_write_leaves_the_previous_version_whole(tmp_path: Path) -> Non
     broken = copy.deepcopy(issue)
     broken["entries"][0]["title"] = "半途失败的版本"
     broken["entries"][-1]["links"] = [{"text": "no uri"}]  # fails after rows were written
-    with pytest.raises(KeyError):
+    with pytest.raises(ArchiveError) as caught:
         write_issue(db, broken)
+    assert "not an issue as reportparse writes it (KeyError: 'uri')" in one_line(caught.value)
     with open_archive(db) as archive:
         assert archive.read_issue(file) == issue
     assert not search_records(db, "半途失败")

@@ -71,7 +71,8 @@ _V1: tuple[str, ...] = (
         editors           TEXT,                  -- JSON array
         executive_editors TEXT,                  -- JSON array
         warnings          TEXT,                  -- JSON array of {code, message, page}
-        schema_version    INTEGER                -- version of the issue JSON it came from
+        schema_version    INTEGER,               -- version of the issue JSON it came from
+        content_sha256    TEXT                   -- of the issue dict: unchanged -> rows kept
     )
     """,
     """

@@ -5,12 +5,14 @@ files hold, so a batch run can fill the database from issues it converted earlie
 
 An issue is keyed by its input path: writing an issue whose path is already there replaces
 all its rows (entries, links, full-text rows) in one transaction and keeps its issue id, so a
-re-run adds no duplicates and a reader never sees half an issue.
+re-run adds no duplicates and a reader never sees half an issue. An issue whose content has
+not changed keeps its rows (only profile and converted_at are updated).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -81,13 +83,21 @@ class Archive:
         """
         key = _issue_path(issue, path, self.path)
         with transaction(self.connection, self.path, f"store {key!r}"):
-            return _replace_issue(
-                self.connection,
-                issue,
-                key,
-                profile=profile,
-                converted_at=converted_at if converted_at is not None else utc_now(),
-            )
+            try:
+                return _replace_issue(
+                    self.connection,
+                    issue,
+                    key,
+                    profile=profile,
+                    converted_at=converted_at if converted_at is not None else utc_now(),
+                )
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                # Rolled back: the issue's earlier rows stay as they were.
+                raise ArchiveError(
+                    f"cannot store {key!r}: not an issue as reportparse writes it "
+                    f"({type(exc).__name__}: {exc})",
+                    path=self.path,
+                ) from exc
 
     def remove_issue(self, path: str) -> bool:
         """Given an input path, delete its issue and rows; return whether it was there."""
@@ -103,11 +113,22 @@ class Archive:
         return [row[0] for row in rows]
 
     def read_issue(self, path: str) -> dict[str, Any] | None:
-        """Given an input path, return the stored issue as its original dict, or None."""
-        rows = self._read("SELECT * FROM issues WHERE path = ?", (path,))
-        if not rows:
-            return None
-        return _issue_dict(self.connection, rows[0])
+        """Given an input path, return the stored issue as the dict written, or None.
+
+        Its ``source.path`` is the key it was stored under.
+        """
+        try:
+            # One read snapshot: a writer replacing the issue meanwhile is not half seen.
+            self.connection.execute("BEGIN")
+            try:
+                cursor = self.connection.execute("SELECT * FROM issues WHERE path = ?", (path,))
+                cursor.row_factory = sqlite3.Row
+                row = cursor.fetchone()
+                return None if row is None else _issue_dict(self.connection, row)
+            finally:
+                self.connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise database_error(exc, self.path, "read the database") from exc
 
     def _read(self, sql: str, parameters: tuple[Any, ...]) -> list[Any]:
         try:
@@ -188,7 +209,21 @@ def _replace_issue(
     profile: str | None,
     converted_at: str,
 ) -> int:
-    """Given a connection inside a transaction, write one issue's rows; return its id."""
+    """Given a connection inside a transaction, write one issue's rows; return its id.
+
+    An issue stored earlier with the same content (same dict, key order aside) keeps its
+    rows: only profile and converted_at change, so re-running over a whole archive is cheap.
+    """
+    digest = hashlib.sha256(orjson.dumps(dict(issue), option=orjson.OPT_SORT_KEYS)).hexdigest()
+    stored = connection.execute(
+        "SELECT id, content_sha256 FROM issues WHERE path = ?", (path,)
+    ).fetchone()
+    if stored is not None and stored[1] == digest:
+        connection.execute(
+            "UPDATE issues SET profile = ?, converted_at = ? WHERE id = ?",
+            (profile, converted_at, stored[0]),
+        )
+        return int(stored[0])
     source = issue.get("source") or {}
     info = issue.get("issue") or {}
     row = {
@@ -205,6 +240,7 @@ def _replace_issue(
         "executive_editors": _json(list(info.get("executive_editors") or [])),
         "warnings": _json(list(issue.get("warnings") or [])),
         "schema_version": issue.get("schema_version"),
+        "content_sha256": digest,
     }
     columns = ", ".join(row)
     updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "path")

@@ -1,7 +1,7 @@
 """Entry records -> an Excel workbook (.xlsx), with openpyxl.
 
 One sheet, ``entries``: a header row, then one row per entry in the CSV columns
-(:data:`reportparse.emit.CSV_COLUMNS`). Choices:
+(:data:`reportparse.write.CSV_COLUMNS`). Choices:
 
 * the header row is frozen and carries an autofilter over every row;
 * title, summary and commentary cells wrap; every cell is top-aligned;
@@ -34,7 +34,8 @@ from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..emit import CSV_COLUMNS, atomic_write, guard_cell
+from .csv_table import CSV_COLUMNS, guard_cell
+from .files import atomic_write
 
 SHEET_TITLE = "entries"
 

@@ -6,18 +6,16 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import emit
-
-if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the CLI
-    pass
 from ..profile import DEFAULT_PROFILE
 from .inputs import _load_issue
 from .options import (
     CSV_NAME,
     JSONL_NAME,
     REPORT_NAME,
+    XLSX_NAME,
     Combined,
 )
 
@@ -71,8 +69,15 @@ def combined_records(issues: Iterable[tuple[str, Mapping[str, Any]]]) -> list[di
     return [record for _, record in keyed]
 
 
-def rebuild_combined(out_dir: str | os.PathLike[str], *, bom: bool = False) -> Combined:
-    """Given DIR, rewrite entries.jsonl and entries.csv from every issue JSON under it."""
+def rebuild_combined(
+    out_dir: str | os.PathLike[str],
+    *,
+    bom: bool = False,
+    xlsx: bool = False,
+    db: str | os.PathLike[str] | None = None,
+) -> Combined:
+    """Given DIR, rewrite entries.jsonl and entries.csv (and entries.xlsx, and the issues in
+    the SQLite archive ``db``) from every issue JSON under it."""
     root = Path(out_dir)
     issues: list[tuple[str, Mapping[str, Any]]] = []
     ignored: list[str] = []
@@ -86,4 +91,13 @@ def rebuild_combined(out_dir: str | os.PathLike[str], *, bom: bool = False) -> C
     records = combined_records(issues)
     emit.atomic_write(root / JSONL_NAME, emit.jsonl_bytes(records))
     emit.atomic_write(root / CSV_NAME, emit.csv_text(records, bom=bom).encode("utf-8"))
+    if xlsx:
+        from ..write.xlsx import write_xlsx
+
+        write_xlsx(records, root / XLSX_NAME)
+    if db is not None:
+        from ..archive.store import write_issues
+
+        # The same (file, issue) pairs as the tables, so a search finds what they hold.
+        write_issues(db, issues)
     return Combined(issues=len(issues), entries=len(records), ignored=tuple(ignored))

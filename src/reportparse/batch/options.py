@@ -19,7 +19,8 @@ from ..profile import DEFAULT_BATCH_GLOB, DEFAULT_BATCH_TIMEOUT
 REPORT_NAME = "report.json"
 JSONL_NAME = "entries.jsonl"
 CSV_NAME = "entries.csv"
-RESERVED_NAMES = frozenset({REPORT_NAME, JSONL_NAME, CSV_NAME})
+XLSX_NAME = "entries.xlsx"
+RESERVED_NAMES = frozenset({REPORT_NAME, JSONL_NAME, CSV_NAME, XLSX_NAME})
 DEFAULT_GLOB = DEFAULT_BATCH_GLOB
 DEFAULT_TIMEOUT = DEFAULT_BATCH_TIMEOUT
 REPORT_SCHEMA_VERSION = 1
@@ -57,6 +58,8 @@ class BatchOptions:
     timeout: float = DEFAULT_TIMEOUT  # seconds per file
     force: bool = False
     bom: bool = False  # byte-order mark at the start of entries.csv
+    xlsx: bool = False  # also write entries.xlsx
+    db: Path | None = None  # also write every issue into this SQLite archive
     worker_hook: WorkerHook | None = None  # tests only: run in the worker before each parse
 
     def __post_init__(self) -> None:

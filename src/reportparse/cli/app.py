@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from .. import __version__
-
-if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
-    pass
-
 
 PROG = "reportparse"
 EXIT_INTERRUPTED = 130

@@ -16,7 +16,7 @@ from ..profile import DEFAULT_BATCH_GLOB, DEFAULT_BATCH_TIMEOUT
 if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     from .. import batch as batch_mod
 from .app import app, settings_of
-from .options import BomOpt
+from .options import BomOpt, DbOpt
 from .output import _one_line, reporting, say
 
 # --------------------------------------------------------------------------- batch
@@ -29,6 +29,7 @@ BATCH_EXAMPLES = """\
   reportparse batch archive/2023 archive/2024/10.pdf --out out --jobs 4
   reportparse batch archive --out out --force --bom  # redo all; entries.csv for Excel
   reportparse batch dumps --glob '*.txt' --out out --timeout 30
+  reportparse batch archive --out out --xlsx --db archive.sqlite  # Excel + searchable archive
 
 \b
   Besides one JSON per issue, DIR gets entries.jsonl and entries.csv (every entry of
@@ -266,6 +267,10 @@ def batch_command(
         bool, typer.Option("--force", help="Convert every input, even unchanged ones.")
     ] = False,
     bom: BomOpt = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write DIR/entries.xlsx (one row per entry).")
+    ] = False,
+    db: DbOpt = None,
 ) -> None:
     """Convert folders of issues: one JSON each, plus one table of every entry.
 
@@ -286,6 +291,8 @@ def batch_command(
             timeout=timeout,
             force=force,
             bom=bom,
+            xlsx=xlsx,
+            db=db,
         )
         with BatchProgress(live=stderr_is_terminal(), verbose=settings.verbose) as display:
             with _terminate_as_interrupt():

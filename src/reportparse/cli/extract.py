@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,12 +10,10 @@ from .. import emit
 from ..api import parse, parse_page_spec
 from ..errors import UsageError
 from ..profile import DEFAULT_LIMITS
-
-if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
-    pass
 from .app import app, settings_of
 from .options import (
     BomOpt,
+    DbOpt,
     EngineOpt,
     FormatOpt,
     InputFile,
@@ -51,6 +48,8 @@ EXTRACT_EXAMPLES = """\
   reportparse extract 2024-09.pdf -o 2024-09.json    # compact JSON file
   reportparse extract 2024-09.pdf -f csv --bom -o 2024-09.csv   # for Excel
   reportparse extract 2024-09.pdf -f jsonl | grep 交易资讯
+  reportparse extract 2024-09.pdf -f xlsx -o 2024-09.xlsx     # one row per entry
+  reportparse extract 2024-09.pdf --db archive.sqlite         # into the archive
   reportparse extract 2024-09.txt --pages 3-20 --sections 政策速递,行业新闻
 """
 
@@ -68,12 +67,14 @@ def extract(
     engine: EngineOpt = "pdfplumber",
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
+    db: DbOpt = None,
 ) -> None:
     """Parse one issue into entries: title, date, source, links, summary, commentary.
 
     JSON is indented and coloured on a terminal, compact when piped or written with -o.
 
-    Warnings (odd layout, missing fields) go to stderr, one per line.
+    Warnings (odd layout, missing fields) go to stderr, one per line. With --db the issue
+    goes into a SQLite archive instead of stdout (give -o as well for both).
     """
     settings = settings_of(ctx)
     with reporting(settings):
@@ -84,6 +85,8 @@ def extract(
         limits = limits_of(max_pages, max_chars_per_page)
         section_names = split_sections(sections)
         _refuse_overwriting_input(file, output)
+        if fmt == "xlsx" and _is_stdout(output) and stdout_is_terminal():
+            raise UsageError("--format xlsx is a binary file: give -o FILE.xlsx")
 
         started = time.perf_counter()
         issue = parse(
@@ -99,10 +102,16 @@ def extract(
         for warning in issue_dict.get("warnings", []):
             warn(warning)
 
-        if fmt == "json" and _is_stdout(output) and stdout_is_terminal():
-            print_json_pretty(issue_dict)
-        else:
-            write_output(emit.render(issue_dict, fmt, file=file, bom=bom), output)
+        if db is not None:
+            from ..archive.store import write_issue
+
+            write_issue(db, issue_dict, path=file)
+        # With --db alone the archive is the destination asked for: stdout stays empty.
+        if db is None or output is not None:
+            if fmt == "json" and _is_stdout(output) and stdout_is_terminal():
+                print_json_pretty(issue_dict)
+            else:
+                write_output(emit.render(issue_dict, fmt, file=file, bom=bom), output)
         if settings.verbose:
             say(describe_issue(issue_dict, engine, page_list))
             say(

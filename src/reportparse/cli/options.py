@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
 # --------------------------------------------------------------------------- shared options
 
 EngineName = Literal["pdfplumber", "pdfium"]
-FormatName = Literal["json", "jsonl", "csv"]
+FormatName = Literal["json", "jsonl", "csv", "xlsx"]
 
 InputFile = Annotated[
     str,
@@ -81,7 +81,17 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="json: the whole issue; jsonl: one entry per line; csv: one entry per row.",
+        help="json: the whole issue; jsonl: one entry per line; csv or xlsx: one entry per row.",
+    ),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        help="Also write into this SQLite archive (created if missing; search it with "
+        "`reportparse search`).",
+        dir_okay=False,
     ),
 ]
 BomOpt = Annotated[

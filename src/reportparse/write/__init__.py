@@ -1,4 +1,4 @@
-"""Issue dicts -> bytes on disk: JSON, JSON Lines, CSV; plus the ``text`` command's view.
+"""Issue dicts -> bytes on disk: JSON, JSON Lines, CSV, Excel; the ``text`` command's view.
 
 Everything here works on ``Issue.to_dict()`` output, not on model objects, so a batch
 runner can rebuild combined tables from JSON files it saved earlier.
@@ -14,8 +14,8 @@ from .files import atomic_write
 from .issue_json import entry_records, issue_json, jsonl_bytes
 from .text_view import explain_line, render_line, render_text
 
-Format = Literal["json", "jsonl", "csv"]
-FORMATS: tuple[str, ...] = ("json", "jsonl", "csv")
+Format = Literal["json", "jsonl", "csv", "xlsx"]
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "xlsx")
 
 __all__ = [
     "BOM",
@@ -53,4 +53,8 @@ def render(
         return jsonl_bytes(records)
     if fmt == "csv":
         return csv_text(records, bom=bom).encode("utf-8")
+    if fmt == "xlsx":
+        from .xlsx import xlsx_bytes  # openpyxl is imported only for Excel output
+
+        return xlsx_bytes(records)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -11,7 +11,7 @@ from ..clean.joins import join_lines
 from ..clean.paragraphs import page_margins
 from ..clean.text import URL_RE, clean_text
 from ..model import Document, Entry, Issue, IssueInfo, Line, Link, Segmented, SourceInfo, Warning
-from ..profile import Profile
+from ..profile import Profile, is_builtin
 from .entry_fields import (
     _NAME_SPLIT,
     PERIOD_RE,
@@ -156,6 +156,7 @@ def build_issue_info(
         publisher=find_publisher([segmented.back, segmented.front, document.lines()], profile),
         editors=names_after(segmented.back, profile.editors_labels),
         executive_editors=names_after(segmented.back, profile.executive_editors_labels),
+        profile=None if is_builtin(profile) else profile.name,
     )
 
 

@@ -25,10 +25,12 @@ from .options import (
     OutputOpt,
     PagesOpt,
     PasswordOpt,
+    ProfileOpt,
     SectionsOpt,
     _is_stdout,
     _refuse_overwriting_input,
     limits_of,
+    profile_of,
     split_sections,
 )
 from .output import (
@@ -52,6 +54,7 @@ EXTRACT_EXAMPLES = """\
   reportparse extract 2024-09.pdf -f csv --bom -o 2024-09.csv   # for Excel
   reportparse extract 2024-09.pdf -f jsonl | grep 交易资讯
   reportparse extract 2024-09.txt --pages 3-20 --sections 政策速递,行业新闻
+  reportparse extract other.pdf --profile other-firm.toml   # another newsletter
 """
 
 
@@ -68,6 +71,7 @@ def extract(
     engine: EngineOpt = "pdfplumber",
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
+    profile: ProfileOpt = None,
 ) -> None:
     """Parse one issue into entries: title, date, source, links, summary, commentary.
 
@@ -83,6 +87,7 @@ def extract(
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
         section_names = split_sections(sections)
+        active_profile = profile_of(profile)
         _refuse_overwriting_input(file, output)
 
         started = time.perf_counter()
@@ -92,6 +97,7 @@ def extract(
             password=password,
             sections=section_names,
             engine=engine,
+            profile=active_profile,
             limits=limits,
         )
         issue_dict = issue.to_dict()

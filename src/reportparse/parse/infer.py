@@ -39,9 +39,14 @@ _LABEL = regex.compile(r"^(?P<label>\p{Han}{2,6})[：:](?P<rest>.*)$")
 _BRACKETED = regex.compile(r"^[(（【\[〔［]\s*([0-9０-９]{1,3})\s*[)）】\]〕］]\s*(\S.*)$")
 _SENTENCE = regex.compile(r"[，。；！？,;!?]")
 _WORD_ONLY = regex.compile(r"^[\p{L}\p{N}]+$")
+# An ordinal before a heading's name: "一、" "第二部分" "（三）" "01 " "IV." (never bare Han
+# numerals, which begin names too).
 _ORDINAL = regex.compile(
-    r"^(?:第?[一二三四五六七八九十]{1,3}(?:部分|章|节)?\s*[、.．:：]?"
-    r"|[0-9０-９]{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*"
+    r"^(?:第[一二三四五六七八九十]{1,3}(?:部分|章|节|篇)\s*[、.．:：]?"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．:：]"
+    r"|[(（][一二三四五六七八九十]{1,3}[)）]"
+    r"|[0-9０-９]{1,2}(?:\s*[、.．]|\s+)"
+    r"|[IVX]{1,4}\s*[.．、])\s*"
 )
 _BRACKETS = regex.compile(r"^[【〔\[［「『《(（〖](.+?)[】〕\]］」』》)）〗]$")
 _NAME = regex.compile(r"^\p{Han}{2,4}$")
@@ -236,20 +241,18 @@ def commentary_headings(spans: Sequence[Sequence[Line]], labels: Sequence[str]) 
 
 def heading_name(text: str) -> str:
     """Given a section heading ("一、立法进展", "【规则动向】", "01 观察"), return its name."""
-    flat = compact(text)
-    bracketed = _BRACKETS.match(flat)
+    flat = text.strip()
+    bracketed = _BRACKETS.match(compact(flat))
     if bracketed:
         flat = bracketed.group(1)
-    name = _ORDINAL.sub("", flat, count=1) or flat
+    name = compact(_ORDINAL.sub("", flat, count=1)) or compact(flat)
     bracketed = _BRACKETS.match(name)
     return bracketed.group(1) if bracketed else name
 
 
 def _is_decorated(text: str) -> bool:
-    flat = compact(text)
-    return bool(_BRACKETS.match(flat)) or (
-        bool(_ORDINAL.match(flat)) and heading_name(flat) != flat
-    )
+    """Given a line, return True if brackets or an ordinal mark it as a heading."""
+    return bool(_BRACKETS.match(compact(text))) or heading_name(text) != compact(text)
 
 
 def outline_names(outline: Sequence[OutlineItem]) -> list[str]:
@@ -292,9 +295,9 @@ def heading_names(lines: Sequence[Line], titles: Sequence[Title]) -> list[str | 
                 and not _SENTENCE.search(flat)
                 and not label_of(flat)
                 and not URL_RE.search(flat)
-                and (_is_decorated(flat) or larger)
+                and (_is_decorated(line.text) or larger)
             ):
-                found = heading_name(flat)
+                found = heading_name(line.text)
             break
         runs.append(found)
     return runs

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 import regex
 
 from ..clean.joins import join_lines
-from ..clean.paragraphs import page_margins
+from ..clean.paragraphs import Margins, page_margins, split_paragraphs
+from ..clean.running import is_page_number
 from ..clean.text import URL_RE, clean_text
 from ..model import Document, Entry, Issue, IssueInfo, Line, Link, Segmented, SourceInfo, Warning
 from ..profile import Profile
@@ -47,16 +48,40 @@ def find_period(texts: Iterable[str]) -> str | None:
     return None
 
 
-def title_from_running(running: Sequence[str], profile: Profile) -> str | None:
-    """Given running header/footer texts, return the newsletter title they carry."""
+_RUNNING_SEPARATOR = regex.compile(r"\s*[|｜丨·・•/／]\s*|\s+")
+
+
+def running_parts(running: Sequence[str], profile: Profile) -> list[str]:
+    """Given running header/footer texts, return the pieces that may be the newsletter's
+    title, in order: a running line may hold the firm at its left and the title at its
+    right, the period and the page number ("标题 · 2025年2月  1 / 3"). Periods, page
+    numbers, the firm's name and pieces with fewer than two Han characters are left out."""
+    parts: list[str] = []
+    publisher = regex.compile(profile.publisher_pattern)
     for text in running:
-        for part in regex.split(r"\s*[|｜丨]\s*|\s{2,}", text):
-            part = clean_text(PERIOD_RE.sub("", part)).strip(" -–—·")
-            if regex.search(r"\p{Han}{2}", part) and not regex.search(
-                profile.publisher_pattern, compact(part)
+        for part in _RUNNING_SEPARATOR.split(PERIOD_RE.sub(" ", text)):
+            part = clean_text(part).strip(" -–—·")
+            if (
+                regex.search(r"\p{Han}{2}", part)
+                and not is_page_number(part)
+                and not publisher.search(compact(part))
             ):
-                return part
-    return None
+                parts.append(part)
+    return list(dict.fromkeys(parts))
+
+
+def title_from_running(
+    running: Sequence[str], profile: Profile, confirming: Sequence[str] = ()
+) -> str | None:
+    """Given running header/footer texts, return the newsletter title they carry: the first
+    piece (see running_parts) that the confirming texts (cover, metadata title) also print,
+    else the first piece."""
+    parts = running_parts(running, profile)
+    flat = [compact(text) for text in confirming if text]
+    for part in parts:
+        if any(compact(part) in text for text in flat):
+            return part
+    return parts[0] if parts else None
 
 
 def title_from_cover(front: Sequence[Line], first_page: int | None, profile: Profile) -> str | None:
@@ -87,12 +112,25 @@ def title_from_cover(front: Sequence[Line], first_page: int | None, profile: Pro
     return None
 
 
-def find_publisher(groups: Sequence[Sequence[Line]], profile: Profile) -> str | None:
-    """Given groups of lines in order of trust, return the firm's name."""
+def find_publisher(
+    groups: Sequence[Sequence[Line]], profile: Profile, margins: Margins | None = None
+) -> str | None:
+    """Given groups of lines in order of trust, return the firm's name.
+
+    The first group (the back matter) is read in paragraphs, so that a name wrapped over
+    two lines of a disclaimer ("…非经武汉" / "澄明律师事务所同意…") is found whole.
+    """
     pattern = regex.compile(profile.publisher_pattern)
-    for lines in groups:
-        for line in lines:
-            match = pattern.search(compact(line.text))
+    for position, lines in enumerate(groups):
+        if position == 0 and lines:
+            texts = [
+                join_lines([line.text for line in paragraph])
+                for paragraph in split_paragraphs(lines, margins)
+            ]
+        else:
+            texts = [line.text for line in lines]
+        for text in texts:
+            match = pattern.search(compact(text))
             if match:
                 return _strip_prefixes(match.group(0), profile.publisher_prefixes)
     return None
@@ -132,11 +170,13 @@ def build_issue_info(
     entries: Sequence[Entry],
     profile: Profile,
     warnings: list[Warning],
+    margins: Margins | None = None,
 ) -> IssueInfo:
     """Given the document and its parts, return the issue's title, period and people."""
     first_page = document.pages[0].number if document.pages else None
     cover = [line.text for line in segmented.front if line.page == first_page]
-    title = title_from_running(document.running, profile) or title_from_cover(
+    confirming = [*cover, document.metadata.get("Title", "")]
+    title = title_from_running(document.running, profile, confirming) or title_from_cover(
         segmented.front, first_page, profile
     )
     title = title or document.metadata.get("Title") or None
@@ -153,7 +193,9 @@ def build_issue_info(
     return IssueInfo(
         title=title,
         period=period,
-        publisher=find_publisher([segmented.back, segmented.front, document.lines()], profile),
+        publisher=find_publisher(
+            [segmented.back, segmented.front, document.lines()], profile, margins
+        ),
         editors=names_after(segmented.back, profile.editors_labels),
         executive_editors=names_after(segmented.back, profile.executive_editors_labels),
     )
@@ -178,7 +220,7 @@ def build_issue(document: Document, segmented: Segmented, profile: Profile) -> I
         entries.append(entry)
         warnings.extend(entry_warnings)
     links = loose_links([*segmented.front, *segmented.headings, *segmented.back], warnings)
-    info = build_issue_info(document, segmented, entries, profile, warnings)
+    info = build_issue_info(document, segmented, entries, profile, warnings, margins)
     source = SourceInfo(
         path=document.path, sha256=document.sha256, kind=document.kind, pages=document.page_count
     )

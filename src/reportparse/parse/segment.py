@@ -6,8 +6,9 @@ never an entry. The number is any of the common forms: digits followed by ``.`` 
 ``、`` or a closing bracket (``1)``), digits inside any bracket pair (``（1）`` ``【1】``
 ``[1]``), or one enclosed-number character (``①`` ``⑴`` ``⒈`` ``❶``: Unicode ``No`` with an
 integer value). A section heading may carry an ordinal or brackets (``一、`` ``（一）``
-``01`` ``Part 1`` ``第一部分`` ``【…】``): the section is the bare name. Sections come from text headings, else from the
-outline (bookmarks), else from the numbering restarting at 1, in the profile's order.
+``01`` ``Part 1`` ``第一部分`` ``【…】``): the section is the bare name. Sections come from
+text headings, else from the outline (bookmarks), else from the numbering restarting at 1,
+in the profile's order.
 """
 
 from __future__ import annotations

@@ -188,6 +188,15 @@ def bullet_kind(char: str) -> int:
     return _BEFORE_URL
 
 
+def is_glyph_run(text: str) -> bool:
+    """Given a cleaned line, return True if it is only bullet-like glyphs (and spaces)."""
+    return (
+        bool(text)
+        and not text[0].isalnum()
+        and all(char.isspace() or bullet_kind(char) for char in text)
+    )
+
+
 def strip_bullet(text: str) -> tuple[str, bool]:
     """Given a line's text, return it without leading bullet glyphs and whether it had one.
 

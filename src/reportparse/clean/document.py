@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..model import Document, Line, Page
 from ..profile import Profile
 from .running import mark_running_lines
-from .text import URL_RE, _GLYPH_STAND_IN, clean_line, is_glyph_run, normalize_glyphs, strip_bullet
+from .text import _GLYPH_STAND_IN, URL_RE, clean_line, is_glyph_run, normalize_glyphs, strip_bullet
 
 
 def clean_document(document: Document, profile: Profile) -> Document:

@@ -54,9 +54,16 @@ _WIDE_CHAR = regex.compile(WIDE)
 _NARROW_WORD_CHAR = regex.compile(r"[\p{L}\p{Nd}]")
 _PUA_CHARS = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _PUA = regex.compile(rf"[{_PUA_CHARS}]")
+# A page number alone on its line, in the common forms: "12", "- 12 -", "— 12 —", "(12)",
+# "12 / 40", "第 12 页", "第12页 共40页", "共40页 第12页", "Page 12 of 40", "p. 12"; digits
+# ASCII or full-width, dashes and brackets of any kind around it.
+_PAGE_N = r"\d{1,4}"
+_PAGE_DECOR = r"[\p{Pd}\p{Ps}\p{Pe}·•・~～\s]*"
 PAGE_NUMBER_RE = regex.compile(
-    r"^(?:第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"|\d{1,4}\s*[/／]\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    rf"^{_PAGE_DECOR}(?:第\s*{_PAGE_N}\s*页(?:\s*(?:[,，/／]\s*共?|共)\s*{_PAGE_N}\s*页?)?"
+    rf"|共\s*{_PAGE_N}\s*页\s*[,，]?\s*第\s*{_PAGE_N}\s*页"
+    rf"|{_PAGE_N}(?:\s*[/／]\s*{_PAGE_N})?"
+    rf"|(?:page|p\.)\s*{_PAGE_N}(?:\s*(?:of|/)\s*{_PAGE_N})?){_PAGE_DECOR}$",
     regex.I,
 )
 _DIGITS = regex.compile(r"\d+")

@@ -84,6 +84,19 @@ def title_from_running(
     return parts[0] if parts else None
 
 
+_QUOTED_TITLE = regex.compile(r"《([^《》]{2,40})》")
+
+
+def title_from_back(texts: Sequence[str]) -> str | None:
+    """Given the back matter's texts, return the first name it quotes in 《》 (a
+    disclaimer naming the newsletter: "本刊《…》仅供参考")."""
+    for text in texts:
+        match = _QUOTED_TITLE.search(text)
+        if match:
+            return clean_text(match.group(1))
+    return None
+
+
 def title_from_cover(front: Sequence[Line], first_page: int | None, profile: Profile) -> str | None:
     """Given the front matter, return the cover's title: its largest type, or (in a text
     dump, which has no sizes) its first line that names something and is not a date, the
@@ -179,8 +192,19 @@ def build_issue_info(
     title = title_from_running(document.running, profile, confirming) or title_from_cover(
         segmented.front, first_page, profile
     )
-    title = title or document.metadata.get("Title") or None
-    period = find_period([*document.running, *cover, document.metadata.get("Title", "")])
+    back = [line.text for line in segmented.back]
+    title = title or document.metadata.get("Title") or title_from_back(back) or None
+    # A cover that is one image leaves the running lines, the metadata, the outline and
+    # the back matter to tell the month.
+    period = find_period(
+        [
+            *document.running,
+            *cover,
+            document.metadata.get("Title", ""),
+            *(item.title for item in document.outline),
+            *back,
+        ]
+    )
     if period is None:
         months = Counter(entry.date[:7] for entry in entries if entry.date)
         if months:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..model import Document, Line, Page
 from ..profile import Profile
 from .running import mark_running_lines
-from .text import _GLYPH_STAND_IN, clean_line, normalize_glyphs, strip_bullet
+from .text import _GLYPH_STAND_IN, URL_RE, clean_line, is_glyph_run, normalize_glyphs, strip_bullet
 
 
 def clean_document(document: Document, profile: Profile) -> Document:
@@ -21,7 +21,25 @@ def clean_document(document: Document, profile: Profile) -> Document:
 
 def _cleaned(page: Page) -> Page:
     """Given a page with its running lines marked, return it with the other lines cleaned."""
-    return replace(page, lines=[_clean_or_mark(line) for line in page.lines])
+    return replace(
+        page, lines=_glyph_lines_before_urls([_clean_or_mark(line) for line in page.lines])
+    )
+
+
+def _glyph_lines_before_urls(lines: list[Line]) -> list[Line]:
+    """Given a page's cleaned lines, return them with a line of nothing but symbol glyphs
+    (a dash, a dot: bullets only before a URL) that stands right before a URL line marked
+    as a bullet, and that URL line flagged as bulleted. A converter may print a list's
+    bullet on a line of its own."""
+    for index, line in enumerate(lines):
+        if line.dropped or line.kind != "text" or not is_glyph_run(line.text):
+            continue
+        following = next((i for i in range(index + 1, len(lines)) if not lines[i].dropped), None)
+        if following is None or not URL_RE.match(lines[following].text):
+            continue
+        lines[index] = line.with_role("bullet", "a bullet glyph on its own line before a URL")
+        lines[following] = lines[following].with_text(lines[following].text, bullet=True)
+    return lines
 
 
 def _clean_or_mark(line: Line) -> Line:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -46,6 +47,11 @@ class LabelSet:
     # Matches wherever one of the above does: most body lines are prose, and one failed
     # match is cheaper than five.
     any_label: regex.Pattern[str]
+    # A date, source, link or summary label with its colon anywhere in a line: where a
+    # date or source line holds one after its start, the label starts a new field.
+    inline: regex.Pattern[str]
+    # A line opening with a date or source label (a short value another field may follow).
+    shared: regex.Pattern[str]
 
 
 def _label_pattern(labels: Iterable[str], *, bare_ok: bool = True) -> regex.Pattern[str]:
@@ -73,7 +79,21 @@ def label_set(profile: Profile) -> LabelSet:
     any_label = regex.compile(
         "|".join(f"(?:{pattern.pattern})" for pattern in (patterns[-1], *patterns[:-1]))
     )
-    return LabelSet(*patterns, any_label=any_label)
+    inline = _alternatives(
+        profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
+    )
+    shared = _alternatives(profile.date_labels + profile.source_labels)
+    return LabelSet(
+        *patterns,
+        any_label=any_label,
+        inline=regex.compile(rf"(?:{inline})\s*[:：]"),
+        shared=regex.compile(rf"^\s*(?:{shared})\s*[:：]"),
+    )
+
+
+def _alternatives(labels: Iterable[str]) -> str:
+    """Given labels, return a pattern of any of them, with spaces allowed between characters."""
+    return "|".join(r"\s*".join(regex.escape(char) for char in label) for label in labels)
 
 
 def parse_date(text: str | None) -> str | None:
@@ -88,6 +108,16 @@ def parse_date(text: str | None) -> str | None:
     except ValueError:
         return None
     return day.isoformat()
+
+
+def date_as_printed(text: str) -> str:
+    """Given a date field's value, return it with the whitespace inside its date removed
+    (``2024 年 11 月 5 日`` -> ``2024年11月5日``, ``2024. 11. 20`` -> ``2024.11.20``); digits
+    keep their printed width."""
+    match = DATE_RE.search(text)
+    if match is None or not any(char.isspace() for char in match.group(0)):
+        return text
+    return text[: match.start()] + compact(match.group(0)) + text[match.end() :]
 
 
 def uri_is_safe(uri: str) -> bool:
@@ -140,6 +170,12 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
             roles.append((line, "link", "a link URI another converter printed between lines"))
             continue
         if labels.any_label.match(line.text):
+            shared = _shared_fields(line, labels)
+            if shared:
+                for piece in shared:
+                    state = _sort_labelled(parts, piece, state, labels) or state
+                roles.append((line, "field", "field labels sharing a line"))
+                continue
             labelled = _sort_labelled(parts, line, state, labels)
             if labelled is not None:
                 state = labelled
@@ -158,12 +194,41 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
     return parts
 
 
+# What separates two fields sharing a line: spaces (ideographic ones too, once cleaned), a
+# tab, a bar, a semicolon or a comma.
+_FIELD_SEPARATORS = " \t\u3000|｜丨;；,，/／·・"
+
+
+def _shared_fields(line: Line, labels: LabelSet) -> list[Line]:
+    """Given a body line opening with a label, return its fields as pseudo-lines if a date
+    or source line holds another field label after its start; [] if it holds one field.
+
+    ``发布日期：2025年1月8日　　来源：新华网``, ``来源：X | 发布日期：Y``, ``来源：X；日期：Y``:
+    any order, whatever separates them (even nothing, where cleaning took the separating
+    space between a date and a Han label).
+    """
+    text = line.text
+    if not labels.shared.match(text):
+        return []
+    first = labels.any_label.match(text)
+    value_start = first.start("rest") if first is not None and first.start("rest") >= 0 else 0
+    cuts = [match.start() for match in labels.inline.finditer(text, value_start)]
+    if not cuts:
+        return []
+    pieces = []
+    for start, end in itertools.pairwise([0, *cuts, len(text)]):
+        piece = text[start:end].rstrip(_FIELD_SEPARATORS)
+        if piece:
+            pieces.append(line.with_text(piece))
+    return pieces
+
+
 def _sort_labelled(parts: EntryParts, line: Line, state: str, labels: LabelSet) -> str | None:
     """Given a body line that may open a field, add it to parts and return the new state;
     None if it opens none (a second date, a summary label inside the commentary)."""
     text = line.text
     if (match := labels.date.match(text)) and parts.date_text is None:
-        parts.date_text = clean_text(match.group("rest") or "") or None
+        parts.date_text = date_as_printed(clean_text(match.group("rest") or "")) or None
         return state
     if (match := labels.source.match(text)) and parts.source is None:
         parts.source = clean_text(match.group("rest") or "") or None

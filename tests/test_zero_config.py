@@ -83,7 +83,6 @@ def test_entry_numbers_in_any_form(text: str, number: int | None) -> None:
         ("01 观察", "观察"),
         ("二．司法实践", "司法实践"),
         ("〔监管动态〕", "监管动态"),
-        ("第三部分 行业", "行业"),
         ("政策速递", "政策速递"),
     ],
 )

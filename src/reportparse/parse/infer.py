@@ -16,7 +16,6 @@ Everything is decided by repetition, position and what values look like; no list
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,8 @@ from ..clean.text import URL_RE
 from ..model import Document, Line, OutlineItem
 from ..profile import DEFAULT_PROFILE, Profile
 from .entry_fields import _NAME_SPLIT, parse_date
-from .segment import NUMBERED, compact
+from .segment import NUMBERED, bare_heading, compact
+from .segment import entry_number as number_value
 
 INFERRED_NAME = "inferred"
 
@@ -36,19 +36,8 @@ INFERRED_NAME = "inferred"
 # until the labels are known.
 _NOT_WORDS = frozenset({"page-number", "bullet", "blank", "watermark"})
 _LABEL = regex.compile(r"^(?P<label>\p{Han}{2,6})[：:](?P<rest>.*)$")
-_BRACKETED = regex.compile(r"^[(（【\[〔［]\s*([0-9０-９]{1,3})\s*[)）】\]〕］]\s*(\S.*)$")
 _SENTENCE = regex.compile(r"[，。；！？,;!?]")
 _WORD_ONLY = regex.compile(r"^[\p{L}\p{N}]+$")
-# An ordinal before a heading's name: "一、" "第二部分" "（三）" "01 " "IV." (never bare Han
-# numerals, which begin names too).
-_ORDINAL = regex.compile(
-    r"^(?:第[一二三四五六七八九十]{1,3}(?:部分|章|节|篇)\s*[、.．:：]?"
-    r"|[一二三四五六七八九十]{1,3}\s*[、.．:：]"
-    r"|[(（][一二三四五六七八九十]{1,3}[)）]"
-    r"|[0-9０-９]{1,2}(?:\s*[、.．]|\s+)"
-    r"|[IVX]{1,4}\s*[.．、])\s*"
-)
-_BRACKETS = regex.compile(r"^[【〔\[［「『《(（〖](.+?)[】〕\]］」』》)）〗]$")
 _NAME = regex.compile(r"^\p{Han}{2,4}$")
 _TITLE_LOOKAHEAD = 5  # lines after a numbered line in which its first label must appear
 _VALUE_LINES = 12  # lines after an empty label read as its value
@@ -90,18 +79,8 @@ def readable_lines(document: Document) -> list[Line]:
 def entry_number(text: str) -> int | None:
     """Given a line, return the entry number it starts with ("1." "1、" "（1）" "【1】" "①"),
     or None."""
-    stripped = text.strip()
-    match = NUMBERED.match(stripped) or _BRACKETED.match(stripped)
-    if match:
-        return int(match.group(1))
-    first, rest = stripped[:1], stripped[1:].strip()
-    if not first or not rest or unicodedata.category(first) != "No":
-        return None
-    # Enclosed numbers (circled, negative circled, dingbat ones); not superscripts, fractions.
-    if unicodedata.decomposition(first).startswith(("<super>", "<sub>", "<fraction>")):
-        return None
-    value = unicodedata.numeric(first, -1.0)
-    return int(value) if value >= 1 and value == int(value) else None
+    match = NUMBERED.match(text.strip())
+    return number_value(match.group(1)) if match else None
 
 
 def label_of(text: str) -> tuple[str, str] | None:
@@ -241,18 +220,12 @@ def commentary_headings(spans: Sequence[Sequence[Line]], labels: Sequence[str]) 
 
 def heading_name(text: str) -> str:
     """Given a section heading ("一、立法进展", "【规则动向】", "01 观察"), return its name."""
-    flat = text.strip()
-    bracketed = _BRACKETS.match(compact(flat))
-    if bracketed:
-        flat = bracketed.group(1)
-    name = compact(_ORDINAL.sub("", flat, count=1)) or compact(flat)
-    bracketed = _BRACKETS.match(name)
-    return bracketed.group(1) if bracketed else name
+    return compact(bare_heading(text))
 
 
 def _is_decorated(text: str) -> bool:
     """Given a line, return True if brackets or an ordinal mark it as a heading."""
-    return bool(_BRACKETS.match(compact(text))) or heading_name(text) != compact(text)
+    return heading_name(text) != compact(text)
 
 
 def outline_names(outline: Sequence[OutlineItem]) -> list[str]:

@@ -26,16 +26,19 @@ from ..clean.text import URL_RE
 from ..model import Document, Line, OutlineItem
 from ..profile import DEFAULT_PROFILE, Profile
 from .entry_fields import _NAME_SPLIT, parse_date
-from .segment import NUMBERED, bare_heading, compact
+from .segment import NUMBERED, bare_heading, compact, is_url_tail
 from .segment import entry_number as number_value
 
 INFERRED_NAME = "inferred"
 
-# Roles whose lines hold no words of the issue. Running lines are read: a field line that
-# repeats at the same place on several pages ("日期：2025-10-27") can be taken for one
-# until the labels are known.
+# Roles whose lines hold no words of the issue (running lines may: see readable_lines).
 _NOT_WORDS = frozenset({"page-number", "bullet", "blank", "watermark"})
 _LABEL = regex.compile(r"^(?P<label>\p{Han}{2,6})[：:](?P<rest>.*)$")
+# A further label on a field line, after a separator or right after a value that does not
+# end in Han ("… | 来源：…", "…  来源：…", "2024.11.20来源：…").
+_MORE_LABELS = regex.compile(
+    r"(?:\s+|\s*[|｜丨/;；]\s*|(?<=[^\p{Han}\s：:]))(\p{Han}{2,6})\s*[：:]"
+)
 _SENTENCE = regex.compile(r"[，。；！？,;!?]")
 _WORD_ONLY = regex.compile(r"^[\p{L}\p{N}]+$")
 _NAME = regex.compile(r"^\p{Han}{2,4}$")
@@ -72,8 +75,25 @@ class Inference:
 
 
 def readable_lines(document: Document) -> list[Line]:
-    """Given a cleaned document, return its lines that hold words, running lines included."""
-    return [line for line in document.all_lines() if line.role not in _NOT_WORDS]
+    """Given a cleaned document, return its lines that hold words.
+
+    A line taken for a running header or footer is read as content when kept lines stand
+    both before and after it on its page: with the built-in profile, lines the issue
+    repeats (a field line at the same place on several pages, a commentary heading, a
+    section name also listed in the table of contents) can be taken for running lines
+    until their words are known.
+    """
+    lines: list[Line] = []
+    for page in document.pages:
+        kept = [i for i, line in enumerate(page.lines) if not line.dropped]
+        first, last = (kept[0], kept[-1]) if kept else (0, -1)
+        for position, line in enumerate(page.lines):
+            if line.role in _NOT_WORDS:
+                continue
+            if line.dropped and first < position < last:
+                line = line.with_role("content", "a repeated line inside the page")
+            lines.append(line)
+    return lines
 
 
 def entry_number(text: str) -> int | None:
@@ -97,7 +117,7 @@ def numbered_titles(lines: Sequence[Line]) -> list[Title]:
         if line.kind != "text" or line.dropped:
             continue
         number = entry_number(line.text)
-        if number is None:
+        if number is None or (index and is_url_tail(lines[index - 1].text, line.text)):
             continue
         for following in lines[index + 1 : index + 1 + _TITLE_LOOKAHEAD]:
             if (
@@ -118,38 +138,58 @@ def windows(lines: Sequence[Line], titles: Sequence[Title]) -> list[Sequence[Lin
     return [lines[title.index + 1 : end] for title, end in zip(titles, ends, strict=True)]
 
 
+def line_labels(text: str) -> list[tuple[str, str]]:
+    """Given a line, return every label on it with its value: the label it starts with, and
+    labels after a separator further on ("日期：2025-03-12 | 出处：某报" -> both)."""
+    head = label_of(text)
+    if head is None:
+        return []
+    cuts = list(_MORE_LABELS.finditer(text))
+    if not cuts:
+        return [head]
+    first = label_of(text[: cuts[0].start()])
+    found = [(head[0], first[1] if first else head[1])]
+    for position, cut in enumerate(cuts):
+        end = cuts[position + 1].start() if position + 1 < len(cuts) else len(text)
+        found.append((cut.group(1), compact(text[cut.end() : end])))
+    return found
+
+
 def frequent_labels(spans: Sequence[Sequence[Line]]) -> list[str]:
-    """Given the lines after each title, return the labels that start a line after most
-    titles (at least half and twice), in the order they first appear."""
+    """Given the lines after each title, return the labels of lines after most titles (at
+    least half and twice), in the order they first appear."""
     counts: Counter[str] = Counter()
     order: dict[str, int] = {}
     for span in spans:
         seen: set[str] = set()
         for line in span:
-            found = label_of(line.text)
-            if found and found[0] not in seen:
-                seen.add(found[0])
-                order.setdefault(found[0], len(order))
+            for label, _ in line_labels(line.text):
+                if label not in seen:
+                    seen.add(label)
+                    order.setdefault(label, len(order))
         counts.update(seen)
     needed = max(2, math.ceil(len(spans) / 2))
     return sorted((label for label, n in counts.items() if n >= needed), key=order.__getitem__)
 
 
 def label_values(spans: Sequence[Sequence[Line]], label: str) -> list[tuple[str, list[str]]]:
-    """Given the lines after each title and a label, return each value it has: the text on
-    its line and the lines after it up to the next label line."""
+    """Given the lines after each title and a label, return each value it has: the text
+    after it on its line and, for the label a line starts with, the lines after it up to
+    the next label line."""
     values: list[tuple[str, list[str]]] = []
     for span in spans:
         for position, line in enumerate(span):
-            found = label_of(line.text)
-            if not found or found[0] != label:
+            found = line_labels(line.text)
+            value = next((rest for name, rest in found if name == label), None)
+            if value is None:
                 continue
             following: list[str] = []
-            for after in span[position + 1 : position + 1 + _VALUE_LINES]:
-                if label_of(after.text) or entry_number(after.text) is not None:
-                    break
-                following.append(after.text)
-            values.append((found[1], following))
+            if found[0][0] == label:
+                for after in span[position + 1 : position + 1 + _VALUE_LINES]:
+                    if label_of(after.text) or entry_number(after.text) is not None:
+                        break
+                    following.append(after.text)
+            values.append((value, following))
             break
     return values
 
@@ -166,10 +206,10 @@ def label_kind(values: Sequence[tuple[str, list[str]]]) -> str | None:
     votes: Counter[str] = Counter()
     for inline, following in values:
         first = inline or (following[0] if following else "")
-        if parse_date(first):
-            votes["date"] += 1
-        elif URL_RE.search(first):
+        if URL_RE.search(first):  # before dates: a URL may hold one
             votes["link"] += 1
+        elif parse_date(first):
+            votes["date"] += 1
         elif _is_prose(inline) or (not inline and _is_prose("".join(following[:3]))):
             votes["summary"] += 1
         elif inline and len(compact(inline)) <= _PROSE and not _SENTENCE.search(inline):
@@ -245,35 +285,48 @@ def outline_names(outline: Sequence[OutlineItem]) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+def _line_before(lines: Sequence[Line], index: int) -> Line | None:
+    """Given the lines and an index, return the nearest text line before it (a running
+    line too: a heading at the top of a page that the table of contents repeats is taken
+    for one)."""
+    for line in reversed(lines[:index]):
+        if line.kind == "text" and len(compact(line.text)) > 1:  # not a stray glyph
+            return line
+    return None
+
+
 def heading_names(lines: Sequence[Line], titles: Sequence[Title]) -> list[str | None]:
     """Given the lines and the titles, return for each run of entries (a new run where the
-    numbering does not go up) the heading printed just before it, or None."""
+    numbering does not go up) the heading printed just before it, or None.
+
+    A heading is a short line without sentence punctuation, marked by brackets, an ordinal,
+    a larger size or bold type. Plain short lines of words count too when every run has
+    one and they all differ (a text dump has no sizes).
+    """
     sizes = sorted(line.size for line in lines if line.size and not line.dropped)
     body = sizes[len(sizes) // 2] if sizes else None
-    runs: list[str | None] = []
+    marked: list[str | None] = []
+    plain: list[str | None] = []
     previous = 0
     for title in titles:
-        if title.number > previous and runs:
+        if title.number > previous and marked:
             previous = title.number
             continue
         previous = title.number
-        found: str | None = None
-        for line in reversed(lines[: title.index]):
-            if line.dropped or line.kind != "text":
-                continue
-            flat = compact(line.text)
-            larger = bool(body and line.size and line.size > body + 0.5) or line.bold
-            if (
-                len(flat) <= 16
-                and not _SENTENCE.search(flat)
-                and not label_of(flat)
-                and not URL_RE.search(flat)
-                and (_is_decorated(line.text) or larger)
-            ):
-                found = heading_name(line.text)
-            break
-        runs.append(found)
-    return runs
+        line = _line_before(lines, title.index)
+        flat = compact(line.text) if line is not None else ""
+        if line is None or label_of(flat) or URL_RE.search(flat) or _SENTENCE.search(flat):
+            marked.append(None)
+            plain.append(None)
+            continue
+        larger = bool(body and line.size and line.size > body + 0.5) or line.bold
+        is_marked = len(flat) <= 16 and (_is_decorated(line.text) or larger)
+        marked.append(heading_name(line.text) if is_marked else None)
+        plain.append(flat if _short_heading(line.text) else None)
+    names = [m or p for m, p in zip(marked, plain, strict=True)]
+    if all(names) and len(set(names)) == len(names):
+        return names
+    return marked
 
 
 def section_names(document: Document, lines: Sequence[Line], titles: Sequence[Title]) -> list[str]:

@@ -246,3 +246,28 @@ def test_batch_converts_again_when_the_options_change(tmp_path: Path) -> None:
 def test_batch_checks_the_extract_options(kwargs: dict[str, object], needle: str) -> None:
     with pytest.raises(UsageError, match=needle):
         BatchOptions([PLAIN], "out", **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- zero-config
+
+
+def test_no_profile_infers_one_and_says_so() -> None:
+    pdf = FIXTURES / "newsletters" / "chengming-bulletin.pdf"
+    code, stdout, stderr = invoke("extract", str(pdf))
+    assert code == 0
+    assert json.loads(stdout)["issue"]["profile"] == "inferred"
+    assert "warning: inferred-profile" in stderr and "date label 时间" in stderr
+    code, stdout, _ = invoke("text", str(pdf), "--explain")
+    assert code == 0
+    assert "field          时间：2025年10月9日" in stdout
+    assert "field          澄明观点" in stdout  # the commentary heading
+
+
+def test_a_profile_file_is_used_as_it_is(tmp_path: Path) -> None:
+    """A file (or REPORTPARSE_PROFILE) turns inference off: the user said what to use."""
+    pdf = FIXTURES / "newsletters" / "chengming-bulletin.pdf"
+    mine = write(tmp_path, 'name = "mine"\n')
+    code, stdout, stderr = invoke("extract", str(pdf), "--profile", str(mine))
+    assert code == 1 and stdout == "" and "no entries found" in stderr
+    code, _, stderr = invoke("extract", str(pdf), env={ENV_VAR: str(mine)})
+    assert code == 1 and "no entries found" in stderr

@@ -251,3 +251,22 @@ def test_an_issue_in_other_words_parses_with_no_profile(dump: Path, tmp_path: Pa
     assert actual["issue"]["profile"] == "inferred"
     assert not result.invented, result.invented
     assert result.ratio >= GOAL, f"{result.right}/{result.total}:\n" + "\n".join(result.wrong)
+
+
+def test_entries_without_fields_are_parsed_again_with_an_inferred_profile(tmp_path: Path) -> None:
+    """The built-in profile finds entries by the one label the issue shares with it (摘要)
+    but none of their dates, sources or links: clearly the wrong reading, so the issue is
+    parsed with an inferred profile."""
+    dump = TEXT / "pdftotext" / "office-hengping.txt"
+    original = parse(dump, profile=DEFAULT_PROFILE).to_dict()
+    copy = tmp_path / "other.txt"
+    copy.write_text(
+        renamed(dump.read_text(encoding="utf-8")).replace("内容提要", "摘要"), encoding="utf-8"
+    )
+    builtin = parse(copy, profile=DEFAULT_PROFILE, infer=False).to_dict()
+    assert builtin["entries"] and not any(entry["date"] for entry in builtin["entries"])
+    actual = parse(copy).to_dict()
+    assert actual["issue"]["profile"] == "inferred"
+    assert [(e["date"], e["source"], e["urls"]) for e in actual["entries"]] == [
+        (e["date"], renamed(e["source"]), e["urls"]) for e in original["entries"]
+    ]

@@ -26,9 +26,11 @@ from ..profile import Profile
 from .segment import compact, entry_title
 
 DATE_RE = regex.compile(
-    r"(\d{4})\s*(?:年|[.．\-/／])\s*(\d{1,2})\s*(?:月|[.．\-/／])\s*(\d{1,2})\s*(?:日|号)?"
+    r"(\d{4})\s*(?:年|[.．\-/／－])\s*(\d{1,2})\s*(?:月|[.．\-/／－])\s*(\d{1,2})\s*(?:日|号)?"
 )
-PERIOD_RE = regex.compile(r"((?:19|20)\d{2})\s*(?:年|[.．\-/／])\s*(\d{1,2})(?!\d)\s*月?")
+PERIOD_RE = regex.compile(
+    r"((?:19|20|１９|２０)\d{2})\s*(?:年|[.．\-/／－])\s*(\d{1,2})(?!\d)\s*月?"
+)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 # A URL's wrapped tail; a printed URL cut short may end in an ellipsis.
 URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")

@@ -44,7 +44,7 @@ def find_period(texts: Iterable[str]) -> str | None:
         for match in PERIOD_RE.finditer(text):
             month = int(match.group(2))
             if 1 <= month <= 12:
-                return f"{match.group(1)}-{month:02d}"
+                return f"{int(match.group(1))}-{month:02d}"
     return None
 
 

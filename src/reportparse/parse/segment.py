@@ -54,8 +54,9 @@ _HEADING_PREFIX = regex.compile(
 # The same, strict, for names that are not known beforehand (outline bookmarks): the
 # ordinal needs brackets, a separator or a space after it, or "第" or a Latin word before.
 _STRICT_HEADING_PREFIX = regex.compile(
-    rf"^(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}{_HEADING_SEPARATOR}?|(?:第|\p{{Latin}}{{1,12}}\.?\s*)"
-    rf"{_ORDINAL}\s*{_HEADING_SEPARATOR}?|{_ORDINAL}(?:{_HEADING_SEPARATOR}|\s))\s*",
+    rf"^(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}{_HEADING_SEPARATOR}?|\p{{Latin}}{{1,12}}\.?\s*{_ORDINAL}"
+    rf"\s*{_HEADING_SEPARATOR}?|第{_ORDINAL}\p{{Han}}{{0,2}}?(?:{_HEADING_SEPARATOR}|\s)"
+    rf"|{_ORDINAL}(?:{_HEADING_SEPARATOR}|\s))\s*",
     regex.V1,
 )
 _CLOSING = frozenset({"Pe", "Pf"})

@@ -51,10 +51,16 @@ def test_title_from_running_lines(running: list[str], title: str | None) -> None
     assert title_from_running(running, DEFAULT_PROFILE) == title
 
 
-def test_running_title_prefers_the_piece_the_cover_prints() -> None:
-    running = ["内部资料 请勿外传", "科创企业法律资讯 2024 年 12 月"]
-    assert running_parts(running, DEFAULT_PROFILE)[0] == "内部资料"
-    assert title_from_running(running, DEFAULT_PROFILE, ["科创企业法律资讯"]) == "科创企业法律资讯"
+def test_running_title_prefers_the_piece_the_cover_prints_then_the_one_beside_the_period() -> None:
+    running = ["内部资料 请勿外传", "第 2 页", "科创企业法律资讯", "2024 年 12 月"]
+    assert running_parts(running, DEFAULT_PROFILE) == [
+        ("内部资料", False),
+        ("请勿外传", False),
+        ("科创企业法律资讯", True),
+    ]
+    assert title_from_running(running, DEFAULT_PROFILE) == "科创企业法律资讯"
+    assert title_from_running(running, DEFAULT_PROFILE, ["请勿外传"]) == "请勿外传"
+    assert title_from_running(running[:2], DEFAULT_PROFILE) == "内部资料"
 
 
 @pytest.mark.parametrize(

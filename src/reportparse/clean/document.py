@@ -32,7 +32,10 @@ def _glyph_lines_before_urls(lines: list[Line]) -> list[Line]:
     as a bullet, and that URL line flagged as bulleted. A converter may print a list's
     bullet on a line of its own."""
     for index, line in enumerate(lines):
-        if line.dropped or line.kind != "text" or not is_glyph_run(line.text):
+        # Most lines start with a letter, an ideograph or a digit: test that first.
+        if line.text[:1].isalnum() or line.dropped or not is_glyph_run(line.text):
+            continue
+        if line.kind != "text":
             continue
         following = next((i for i in range(index + 1, len(lines)) if not lines[i].dropped), None)
         if following is None or not URL_RE.match(lines[following].text):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -26,9 +25,11 @@ from ..profile import Profile
 from .segment import compact, entry_title
 
 DATE_RE = regex.compile(
-    r"(\d{4})\s*(?:年|[.．\-/／])\s*(\d{1,2})\s*(?:月|[.．\-/／])\s*(\d{1,2})\s*(?:日|号)?"
+    r"(\d{4})\s*(?:年|[.．\-/／－])\s*(\d{1,2})\s*(?:月|[.．\-/／－])\s*(\d{1,2})\s*(?:日|号)?"
 )
-PERIOD_RE = regex.compile(r"((?:19|20)\d{2})\s*(?:年|[.．\-/／])\s*(\d{1,2})(?!\d)\s*月?")
+PERIOD_RE = regex.compile(
+    r"((?:19|20|１９|２０)\d{2})\s*(?:年|[.．\-/／－])\s*(\d{1,2})(?!\d)\s*月?"
+)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 # A URL's wrapped tail; a printed URL cut short may end in an ellipsis.
 URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
@@ -48,10 +49,8 @@ class LabelSet:
     # match is cheaper than five.
     any_label: regex.Pattern[str]
     # A date, source, link or summary label with its colon anywhere in a line: where a
-    # date or source line holds one after its start, the label starts a new field.
+    # date or source line holds one after its value, the label starts a new field.
     inline: regex.Pattern[str]
-    # A line opening with a date or source label (a short value another field may follow).
-    shared: regex.Pattern[str]
 
 
 def _label_pattern(labels: Iterable[str], *, bare_ok: bool = True) -> regex.Pattern[str]:
@@ -82,12 +81,10 @@ def label_set(profile: Profile) -> LabelSet:
     inline = _alternatives(
         profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
     )
-    shared = _alternatives(profile.date_labels + profile.source_labels)
     return LabelSet(
         *patterns,
         any_label=any_label,
         inline=regex.compile(rf"(?:{inline})\s*[:：]"),
-        shared=regex.compile(rf"^\s*(?:{shared})\s*[:：]"),
     )
 
 
@@ -170,12 +167,6 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
             roles.append((line, "link", "a link URI another converter printed between lines"))
             continue
         if labels.any_label.match(line.text):
-            shared = _shared_fields(line, labels)
-            if shared:
-                for piece in shared:
-                    state = _sort_labelled(parts, piece, state, labels) or state
-                roles.append((line, "field", "field labels sharing a line"))
-                continue
             labelled = _sort_labelled(parts, line, state, labels)
             if labelled is not None:
                 state = labelled
@@ -199,28 +190,25 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
 _FIELD_SEPARATORS = " \t\u3000|｜丨;；,，/／·・"
 
 
-def _shared_fields(line: Line, labels: LabelSet) -> list[Line]:
-    """Given a body line opening with a label, return its fields as pseudo-lines if a date
-    or source line holds another field label after its start; [] if it holds one field.
+def _next_field(line: Line, match: regex.Match[str], labels: LabelSet) -> Line | None:
+    """Given a date or source line and its label's match, return the field that shares the
+    line after its value as a line of its own (None if the value runs to the line's end).
 
     ``发布日期：2025年1月8日　　来源：新华网``, ``来源：X | 发布日期：Y``, ``来源：X；日期：Y``:
-    any order, whatever separates them (even nothing, where cleaning took the separating
-    space between a date and a Han label).
+    any order, whatever separates them (even nothing, where cleaning took the space
+    between a date and a Han label away).
     """
-    text = line.text
-    if not labels.shared.match(text):
-        return []
-    first = labels.any_label.match(text)
-    value_start = first.start("rest") if first is not None and first.start("rest") >= 0 else 0
-    cuts = [match.start() for match in labels.inline.finditer(text, value_start)]
-    if not cuts:
-        return []
-    pieces = []
-    for start, end in itertools.pairwise([0, *cuts, len(text)]):
-        piece = text[start:end].rstrip(_FIELD_SEPARATORS)
-        if piece:
-            pieces.append(line.with_text(piece))
-    return pieces
+    start = match.start("rest")
+    found = labels.inline.search(line.text, start) if start >= 0 else None
+    return line.with_text(line.text[found.start() :]) if found is not None else None
+
+
+def _value_before(line: Line, following: Line | None, match: regex.Match[str]) -> str:
+    """Given a field line, the field sharing it and the label's match, return the value."""
+    value = match.group("rest") or ""
+    if following is not None:
+        value = value[: len(value) - len(following.text)].rstrip(_FIELD_SEPARATORS)
+    return clean_text(value)
 
 
 def _sort_labelled(parts: EntryParts, line: Line, state: str, labels: LabelSet) -> str | None:
@@ -228,11 +216,13 @@ def _sort_labelled(parts: EntryParts, line: Line, state: str, labels: LabelSet) 
     None if it opens none (a second date, a summary label inside the commentary)."""
     text = line.text
     if (match := labels.date.match(text)) and parts.date_text is None:
-        parts.date_text = date_as_printed(clean_text(match.group("rest") or "")) or None
-        return state
+        following = _next_field(line, match, labels)
+        parts.date_text = date_as_printed(_value_before(line, following, match)) or None
+        return _sort_labelled(parts, following, state, labels) or state if following else state
     if (match := labels.source.match(text)) and parts.source is None:
-        parts.source = clean_text(match.group("rest") or "") or None
-        return state
+        following = _next_field(line, match, labels)
+        parts.source = _value_before(line, following, match) or None
+        return _sort_labelled(parts, following, state, labels) or state if following else state
     if match := labels.link.match(text):
         rest = (match.group("rest") or "").strip()
         if rest:

@@ -44,21 +44,28 @@ def find_period(texts: Iterable[str]) -> str | None:
         for match in PERIOD_RE.finditer(text):
             month = int(match.group(2))
             if 1 <= month <= 12:
-                return f"{match.group(1)}-{month:02d}"
+                return f"{int(match.group(1))}-{month:02d}"
     return None
 
 
 _RUNNING_SEPARATOR = regex.compile(r"\s*[|｜丨·・•/／]\s*|\s+")
 
 
-def running_parts(running: Sequence[str], profile: Profile) -> list[str]:
+def running_parts(running: Sequence[str], profile: Profile) -> list[tuple[str, bool]]:
     """Given running header/footer texts, return the pieces that may be the newsletter's
-    title, in order: a running line may hold the firm at its left and the title at its
-    right, the period and the page number ("标题 · 2025年2月  1 / 3"). Periods, page
-    numbers, the firm's name and pieces with fewer than two Han characters are left out."""
-    parts: list[str] = []
+    title, in order, each with whether the period is printed beside it.
+
+    A running line may hold the firm at its left and the title at its right, the period
+    and the page number ("标题 · 2025年2月  1 / 3"). Periods, page numbers, the firm's name
+    and pieces with fewer than two Han characters are left out. Beside the period means on
+    the same running line, or on the running line just before or after it (a text dump
+    prints a header's pieces on lines of their own).
+    """
+    parts: dict[str, bool] = {}
     publisher = regex.compile(profile.publisher_pattern)
-    for text in running:
+    dated = [PERIOD_RE.search(text) is not None for text in running]
+    for index, text in enumerate(running):
+        beside = any(dated[max(index - 1, 0) : index + 2])
         for part in _RUNNING_SEPARATOR.split(PERIOD_RE.sub(" ", text)):
             part = clean_text(part).strip(" -–—·")
             if (
@@ -66,8 +73,8 @@ def running_parts(running: Sequence[str], profile: Profile) -> list[str]:
                 and not is_page_number(part)
                 and not publisher.search(compact(part))
             ):
-                parts.append(part)
-    return list(dict.fromkeys(parts))
+                parts[part] = parts.get(part, False) or beside
+    return list(parts.items())
 
 
 def title_from_running(
@@ -75,13 +82,15 @@ def title_from_running(
 ) -> str | None:
     """Given running header/footer texts, return the newsletter title they carry: the first
     piece (see running_parts) that the confirming texts (cover, metadata title) also print,
-    else the first piece."""
+    else the first printed beside the period, else the first."""
     parts = running_parts(running, profile)
     flat = [compact(text) for text in confirming if text]
-    for part in parts:
+    for part, _ in parts:
         if any(compact(part) in text for text in flat):
             return part
-    return parts[0] if parts else None
+    beside = [part for part, dated in parts if dated]
+    ordered = beside or [part for part, _ in parts]
+    return ordered[0] if ordered else None
 
 
 _QUOTED_TITLE = regex.compile(r"《([^《》]{2,40})》")

@@ -43,22 +43,41 @@ _ORDINAL = (
     rf"|{_ENCLOSED_NUMBER})"
 )
 _HEADING_SEPARATOR = r"[、.．:：\-–—]"
-# What may stand before a section's name. Loose (the name must then match exactly): an
-# ordinal with or without a separator, in brackets, after a Latin word ("Part 1") or as
-# "第…" with a counter word ("第一部分"); then perhaps the opening bracket around the name.
-_HEADING_PREFIX = regex.compile(
-    rf"(?:(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}|第{_ORDINAL}\p{{Han}}{{0,2}}|\p{{Latin}}{{1,12}}\.?{_ORDINAL}"
-    rf"|{_ORDINAL}){_HEADING_SEPARATOR}?)?\p{{Ps}}?",
-    regex.V1,
-)
-# The same, strict, for names that are not known beforehand (outline bookmarks): the
-# ordinal needs brackets, a separator or a space after it, or "第" or a Latin word before.
-_STRICT_HEADING_PREFIX = regex.compile(
-    rf"^(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}{_HEADING_SEPARATOR}?|(?:第|\p{{Latin}}{{1,12}}\.?\s*)"
-    rf"{_ORDINAL}\s*{_HEADING_SEPARATOR}?|{_ORDINAL}(?:{_HEADING_SEPARATOR}|\s))\s*",
-    regex.V1,
-)
-_CLOSING = frozenset({"Pe", "Pf"})
+
+
+@functools.cache
+def _heading_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], frozenset[str]]:
+    """Return the loose and strict heading-prefix patterns and the closing characters.
+
+    Built on first use: the Unicode sets take milliseconds to compile, which a command
+    that parses nothing should not pay at import.
+
+    Loose (the name must then match exactly): an ordinal with or without a separator, in
+    brackets, after a Latin word ("Part 1") or as "第…" with a counter word ("第一部分");
+    then perhaps the opening bracket around the name. Strict, for names not known
+    beforehand (outline bookmarks): the ordinal needs brackets, a separator or a space
+    after it, or "第" or a Latin word before it. Closing brackets and quotation marks
+    (Unicode Pe, Pf) all sit below U+3020 or among the compatibility and full-width forms.
+    """
+    loose = regex.compile(
+        rf"(?:(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}|第{_ORDINAL}\p{{Han}}{{0,2}}"
+        rf"|\p{{Latin}}{{1,12}}\.?{_ORDINAL}|{_ORDINAL}){_HEADING_SEPARATOR}?)?\p{{Ps}}?",
+        regex.V1,
+    )
+    strict = regex.compile(
+        rf"^(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}{_HEADING_SEPARATOR}?|\p{{Latin}}{{1,12}}\.?\s*{_ORDINAL}"
+        rf"\s*{_HEADING_SEPARATOR}?|第{_ORDINAL}\p{{Han}}{{0,2}}?(?:{_HEADING_SEPARATOR}|\s)"
+        rf"|{_ORDINAL}(?:{_HEADING_SEPARATOR}|\s))\s*",
+        regex.V1,
+    )
+    closing = frozenset(
+        chr(code)
+        for code in (*range(0x20, 0x3020), *range(0xFE10, 0xFF70))
+        if unicodedata.category(chr(code)) in {"Pe", "Pf"}
+    )
+    return loose, strict, closing
+
+
 _NO_SPACE = regex.compile(r"\s+")
 _URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
 _SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
@@ -150,8 +169,9 @@ def section_name(text: str, names: Sequence[str]) -> str | None:
     "01 政策速递", "Part 1 政策速递" -> 政策速递)."""
     by_form, last_chars = _names_by_compact_form(tuple(names))
     last = _last_visible(text)
+    prefix, _, closing_chars = _heading_patterns()
     # A heading ends as a name ends, or with the bracket closing around it.
-    closing = bool(last) and unicodedata.category(last) in _CLOSING
+    closing = last in closing_chars
     if last_chars is not None and last not in last_chars and not closing:
         return None
     flat = compact(text)
@@ -160,7 +180,7 @@ def section_name(text: str, names: Sequence[str]) -> str | None:
         return found
     core = flat[:-1] if closing else flat
     for form, name in by_form.items():
-        if form and core.endswith(form) and _HEADING_PREFIX.fullmatch(core[: -len(form)]):
+        if form and core.endswith(form) and prefix.fullmatch(core[: -len(form)]):
             return name
     return None
 
@@ -169,7 +189,7 @@ def bare_heading(title: str) -> str:
     """Given a heading as printed (an outline bookmark), return the name without its
     ordinal and brackets ("一、立法进展", "【规则动向】", "Part 2 行业新闻" -> the name)."""
     text = title.strip()
-    bare = _STRICT_HEADING_PREFIX.sub("", text, count=1)
+    bare = _heading_patterns()[1].sub("", text, count=1)
     if (
         len(bare) > 2
         and unicodedata.category(bare[0]) == "Ps"

@@ -271,3 +271,20 @@ def test_a_profile_file_is_used_as_it_is(tmp_path: Path) -> None:
     assert code == 1 and stdout == "" and "no entries found" in stderr
     code, _, stderr = invoke("extract", str(pdf), env={ENV_VAR: str(mine)})
     assert code == 1 and "no entries found" in stderr
+
+
+def test_the_combined_table_follows_the_profiles_section_order() -> None:
+    from reportparse.batch import combined_records
+
+    def entry(section: str, number: int) -> dict[str, object]:
+        return {"section": section, "number": number, "title": f"{section}{number}"}
+
+    issue = {
+        "source": {"path": "a.pdf"},
+        "issue": {"period": "2025-01"},
+        "entries": [entry("甲", 1), entry("乙", 1), entry("丙", 1)],
+    }
+    rows = combined_records([("a.pdf", issue)], sections=["乙", "甲"])
+    assert [row["section"] for row in rows] == ["乙", "甲", "丙"]
+    rows = combined_records([("a.pdf", issue)])  # the built-in order: unknown in print order
+    assert [row["section"] for row in rows] == ["甲", "乙", "丙"]

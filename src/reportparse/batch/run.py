@@ -170,7 +170,9 @@ def run_batch(options: BatchOptions, on_event: EventCallback | None = None) -> B
         if result is not None and result.status == "failed" and result.output is not None:
             _drop_stale_output(jobs[index], out_dir / result.output)
 
-    combined = rebuild_combined(out_dir, bom=options.bom)
+    combined = rebuild_combined(
+        out_dir, bom=options.bom, sections=options.effective_profile.sections
+    )
     emit_event(CombinedWritten(combined))
     report = BatchReport(
         out_dir=out_dir,

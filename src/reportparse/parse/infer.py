@@ -378,8 +378,9 @@ def back_matter(
         if candidate is None or candidate in commentary or URL_RE.search(line.text):
             continue
         after = tail[position + 1 : position + 4]
+        next_label = label_of(after[0].text) if after else None
         if _is_prose(" ".join(other.text for other in after)) or (
-            after and label_of(after[0].text) and label_of(after[0].text)[0] in name_labels  # type: ignore[index]
+            next_label is not None and next_label[0] in name_labels
         ):
             heading = candidate
             break

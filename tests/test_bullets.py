@@ -9,7 +9,7 @@ import pytest
 
 from reportparse import parse
 from reportparse.clean.document import clean_document
-from reportparse.clean.text import bullet_kind, strip_bullet
+from reportparse.clean.text import bullet_kind, clean_text, strip_bullet
 from reportparse.model import Document, Line, Page
 from reportparse.profile import DEFAULT_PROFILE
 
@@ -91,3 +91,33 @@ def test_a_bulleted_url_is_the_entrys_url_never_summary(tmp_path: Path, glyph: s
     assert got.urls == [URL]
     assert got.summary == "摘要正文。"
     assert glyph not in got.summary
+
+
+def _indented(rows: list[tuple[float, str]]) -> Document:
+    lines = [Line(text=t, page=1, x0=x, top=12.0 * i, x1=500.0) for i, (x, t) in enumerate(rows)]
+    return Document("x.pdf", "0", "pdf", 1, [Page(1, lines, width=600.0, height=800.0)])
+
+
+@pytest.mark.parametrize("glyph", ["·", "–", "-", "*", "・", "⋅"])
+def test_a_dash_or_dot_opening_a_list_is_a_bullet(glyph: str) -> None:
+    rows = [
+        (90.0, "方案部署了以下任务："),
+        (100.0, f"{glyph} 开展工业数据分类分级；"),
+        (100.0, f"{glyph} 建设行业数据安全监测平台；"),
+        (90.0, f"{glyph} 这一行的缩进不同。"),
+        (100.0, f"{glyph} 5%的企业"),  # before a number: a sign
+    ]
+    lines = clean_document(_indented(rows), DEFAULT_PROFILE).pages[0].lines
+    assert [(line.text, line.bullet) for line in lines] == [
+        ("方案部署了以下任务：", False),
+        ("开展工业数据分类分级；", True),
+        ("建设行业数据安全监测平台；", True),
+        (clean_text(f"{glyph} 这一行的缩进不同。"), False),
+        (clean_text(f"{glyph} 5%的企业"), False),
+    ]
+
+
+def test_a_single_dash_line_is_prose() -> None:
+    rows = [(90.0, "正文第一行"), (100.0, "– 只有一行以破折号开头。"), (90.0, "正文。")]
+    lines = clean_document(_indented(rows), DEFAULT_PROFILE).pages[0].lines
+    assert lines[1].text == clean_text("– 只有一行以破折号开头。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from reportparse.api import parse_document
 from reportparse.clean.running import is_page_number, mark_running_lines
 from reportparse.model import Document, Line, OutlineItem, Page
 from reportparse.parse.issue_info import find_period, running_parts, title_from_running
@@ -106,3 +107,44 @@ def test_running_lines_in_every_form_are_dropped(header: str, footer: str) -> No
     for page in marked.pages:
         kept = [line.text for line in page.content()]
         assert kept == ["正文第一行。", f"正文第二行{page.number}。", "正文第三行。"]
+
+
+def _pdf_page(number: int, texts: list[str]) -> Page:
+    lines = [
+        Line(text=t, page=number, x0=72.0, top=80.0 + 16 * i, x1=400.0, bottom=90.0 + 16 * i)
+        for i, t in enumerate(texts)
+    ]
+    return Page(number, lines, width=595.0, height=842.0, char_count=sum(map(len, texts)))
+
+
+@pytest.mark.parametrize(
+    ("footer", "metadata", "back"),
+    [
+        ("数字科技法律通讯 · 2025 年 2 月 {n} / 3", {}, []),
+        ("{n} / 3", {"Title": "数字科技法律通讯 2025年2月"}, []),
+        ("— {n} —", {}, ["本刊《数字科技法律通讯》2025年2月刊仅供参考。"]),
+    ],
+)
+def test_an_image_cover_leaves_title_and_period_to_the_rest(
+    footer: str, metadata: dict[str, str], back: list[str]
+) -> None:
+    body = [
+        "1. 标题",
+        "发布日期：2025年2月14日",
+        "来源：某网",
+        "链接：",
+        "https://a.cn/1",
+        "摘要：",
+        "正文。",
+    ]
+    pages = [Page(1, [], width=595.0, height=842.0, image_count=1, char_count=0)]
+    for n in (2, 3):
+        texts = ["政策速递", *body] if n == 2 else [*body, "特别声明", *back]
+        pages.append(_pdf_page(n, [*texts, footer.format(n=n - 1)]))
+    pages[-1].lines[-1].top, pages[-1].lines[-1].bottom = 800.0, 810.0
+    pages[1].lines[-1].top, pages[1].lines[-1].bottom = 800.0, 810.0
+    document = Document("x.pdf", "0", "pdf", 3, pages, metadata=metadata)
+    issue = parse_document(document)
+    assert (issue.issue.title, issue.issue.period) == ("数字科技法律通讯", "2025-02")
+    codes = {warning.code for warning in issue.warnings}
+    assert not codes & {"no-text-layer", "period-guessed"}

@@ -214,7 +214,8 @@ def page_ranges(numbers: Iterable[int]) -> str:
 
 def check_text_layer(document: Document) -> list[Warning]:
     """Given a PDF as read, raise ScannedPDFError if no page has text; else return a
-    "no-text-layer" warning for each page that is only an image."""
+    "no-text-layer" warning for each page that is only an image, but the cover (page 1:
+    an issue's cover is often one picture; its title and month come from elsewhere)."""
     if document.kind != "pdf" or not document.pages:
         return []
     textless = [page.number for page in document.pages if page.char_count == 0]
@@ -234,7 +235,7 @@ def check_text_layer(document: Document) -> list[Warning]:
             "no-text-layer", f"page {page.number} is an image without text (scanned?)", page.number
         )
         for page in document.pages
-        if page.char_count == 0 and page.image_count > 0
+        if page.char_count == 0 and page.image_count > 0 and page.number != 1
     ]
 
 

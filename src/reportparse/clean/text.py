@@ -204,6 +204,19 @@ def is_glyph_run(text: str) -> bool:
     )
 
 
+def list_item_glyph(text: str) -> str | None:
+    """Given a line as read, return the glyph run opening it if it may be a list's bullet
+    that only position confirms: one or two dashes or dots (bullets before a URL only)
+    followed by whitespace and then a letter or ideograph, never a digit (a sign)."""
+    end = 0
+    while end < len(text) and bullet_kind(text[end]) == _BEFORE_URL:
+        end += 1
+    if not 0 < end <= 2 or not text[end : end + 1].isspace():
+        return None
+    following = text[end:].lstrip()[:1]
+    return text[:end] if following.isalpha() else None
+
+
 def strip_bullet(text: str) -> tuple[str, bool]:
     """Given a line's text, return it without leading bullet glyphs and whether it had one.
 

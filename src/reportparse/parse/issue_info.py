@@ -93,6 +93,13 @@ def title_from_running(
     return ordered[0] if ordered else None
 
 
+def _without_period(text: str) -> str | None:
+    """Given a title that may carry the month ("通讯 2025年2月", "通讯 | 2025.2"), return
+    it without the month and the separators around it (None if nothing is left)."""
+    bare = clean_text(PERIOD_RE.sub(" ", text)).strip(" |｜丨·・-–—/")
+    return bare or None
+
+
 _QUOTED_TITLE = regex.compile(r"《([^《》]{2,40})》")
 
 
@@ -202,7 +209,7 @@ def build_issue_info(
         segmented.front, first_page, profile
     )
     back = [line.text for line in segmented.back]
-    title = title or document.metadata.get("Title") or title_from_back(back) or None
+    title = title or _without_period(document.metadata.get("Title", "")) or title_from_back(back)
     # A cover that is one image leaves the running lines, the metadata, the outline and
     # the back matter to tell the month.
     period = find_period(

@@ -21,9 +21,10 @@ from .errors import (
 )
 from .model import Document, Issue, Warning
 from .parse import build_issue, segment
+from .parse.infer import Inference, infer_profile
 from .parse.roles import explained
 from .parse.segment import NUMBERED, section_name, starts_with_label
-from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
+from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile, is_builtin
 from .read.sniff import sniff_kind
 
 Engine = Literal["pdfplumber", "pdfium"]
@@ -107,34 +108,97 @@ def parse(
     engine: Engine | str = "pdfplumber",
     profile: Profile = DEFAULT_PROFILE,
     limits: Limits = DEFAULT_LIMITS,
+    infer: bool = True,
 ) -> Issue:
-    """Given a PDF or text dump of one issue, return the Issue with all its entries."""
+    """Given a PDF or text dump of one issue, return the Issue with all its entries.
+
+    With the built-in profile (``sections`` aside) and ``infer``, an issue the built-in
+    profile does not fit is parsed with a profile inferred from it (warning
+    ``inferred-profile``); a profile from a file is used as it is.
+    """
     active = profile.with_sections(sections)
     document = read(path, pages=pages, password=password, engine=engine, limits=limits)
-    return parse_document(document, profile=active)
+    return parse_document(document, profile=active, infer=infer)
 
 
-def parse_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) -> Issue:
+def parse_document(
+    document: Document, *, profile: Profile = DEFAULT_PROFILE, infer: bool = True
+) -> Issue:
     """Given a document as read, return the Issue (clean -> segment -> fields).
 
-    The document itself is left as it was (parsing it twice gives the same Issue).
+    The document itself is left as it was (parsing it twice gives the same Issue). See
+    :func:`parse` for ``infer``.
     """
     layer_warnings = check_text_layer(document)
     if layer_warnings:
         document = dataclasses.replace(document, warnings=[*document.warnings, *layer_warnings])
+    choice = _choose_profile(document, profile, infer=infer)
+    if not choice.issue.entries:
+        raise NoEntriesError(diagnose_no_entries(choice.cleaned, profile), path=document.path)
+    if choice.inference is not None:
+        choice.issue.warnings.append(Warning("inferred-profile", choice.inference.message()))
+    return choice.issue
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Choice:
+    """The profile an issue is parsed with, the document cleaned with it and the issue."""
+
+    profile: Profile
+    cleaned: Document
+    issue: Issue
+    inference: Inference | None = None
+
+
+def _choose_profile(document: Document, profile: Profile, *, infer: bool) -> _Choice:
+    """Given a document as read and the profile asked for, return the profile to parse it
+    with: the one asked for, or (built-in profile, ``infer``) one inferred from the
+    document when the built-in one does not fit and the inferred one does better."""
     cleaned = clean_document(document, profile)
-    segmented = segment(cleaned, profile)
-    issue = build_issue(cleaned, segmented, profile)
+    chosen = _Choice(profile, cleaned, _issue_of(cleaned, profile))
+    if not infer or not is_builtin(profile) or fits(chosen.issue):
+        return chosen
+    inference = infer_profile(cleaned, profile)
+    if inference is None:
+        return chosen
+    recleaned = clean_document(document, inference.profile)
+    issue = _issue_of(recleaned, inference.profile)
+    if issue.entries and (not chosen.issue.entries or fits(issue)):
+        return _Choice(inference.profile, recleaned, issue, inference)
+    return chosen
+
+
+def _issue_of(cleaned: Document, profile: Profile) -> Issue:
+    return build_issue(cleaned, segment(cleaned, profile), profile)
+
+
+def fits(issue: Issue) -> bool:
+    """Given an issue parsed with some profile, return True unless the profile clearly does
+    not fit it: no entries, or most entries without a date, a source and a link alike."""
     if not issue.entries:
-        raise NoEntriesError(diagnose_no_entries(cleaned, profile), path=document.path)
-    return issue
+        return False
+    bare = sum(1 for entry in issue.entries if not (entry.date or entry.source or entry.urls))
+    return bare * 2 <= len(issue.entries)
 
 
-def explain_document(document: Document, *, profile: Profile = DEFAULT_PROFILE) -> Document:
+def infer_document_profile(
+    document: Document, *, profile: Profile = DEFAULT_PROFILE
+) -> Inference | None:
+    """Given a document as read, return the profile inferred from it (what ``reportparse
+    profile infer`` prints), or None when nothing could be inferred."""
+    return infer_profile(clean_document(document, profile), profile)
+
+
+def explain_document(
+    document: Document, *, profile: Profile = DEFAULT_PROFILE, infer: bool = True
+) -> Document:
     """Given a document as read, return it cleaned, every line carrying its final role and
-    the reason for it (dropped lines included): what ``text --explain`` prints."""
-    cleaned = clean_document(document, profile)
-    return explained(cleaned, segment(cleaned, profile), profile)
+    the reason for it (dropped lines included): what ``text --explain`` prints.
+
+    Uses the profile :func:`parse_document` would use (an inferred one included).
+    """
+    choice = _choose_profile(document, profile, infer=infer)
+    return explained(choice.cleaned, segment(choice.cleaned, choice.profile), choice.profile)
 
 
 def page_ranges(numbers: Iterable[int]) -> str:
@@ -150,7 +214,8 @@ def page_ranges(numbers: Iterable[int]) -> str:
 
 def check_text_layer(document: Document) -> list[Warning]:
     """Given a PDF as read, raise ScannedPDFError if no page has text; else return a
-    "no-text-layer" warning for each page that is only an image."""
+    "no-text-layer" warning for each page that is only an image, but the cover (page 1:
+    an issue's cover is often one picture; its title and month come from elsewhere)."""
     if document.kind != "pdf" or not document.pages:
         return []
     textless = [page.number for page in document.pages if page.char_count == 0]
@@ -170,7 +235,7 @@ def check_text_layer(document: Document) -> list[Warning]:
             "no-text-layer", f"page {page.number} is an image without text (scanned?)", page.number
         )
         for page in document.pages
-        if page.char_count == 0 and page.image_count > 0
+        if page.char_count == 0 and page.image_count > 0 and page.number != 1
     ]
 
 

@@ -274,15 +274,21 @@ class IssueInfo:
     publisher: str | None = None
     editors: list[str] = field(default_factory=list)
     executive_editors: list[str] = field(default_factory=list)
+    # The name of the profile the issue was parsed with; None for the built-in default
+    # (then the key is left out of the JSON, so outputs of the default stay as they were).
+    profile: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "period": self.period,
             "publisher": self.publisher,
             "editors": list(self.editors),
             "executive_editors": list(self.executive_editors),
         }
+        if self.profile is not None:
+            data["profile"] = self.profile
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,12 @@ class Profile:
 DEFAULT_PROFILE = Profile()
 
 
+def is_builtin(profile: Profile) -> bool:
+    """Given a profile, return True if it is the built-in default (``--sections`` aside):
+    the output then leaves ``issue.profile`` out."""
+    return replace(profile, sections=DEFAULT_PROFILE.sections) == DEFAULT_PROFILE
+
+
 @functools.lru_cache(maxsize=32)
 def _compiled(pattern: str) -> regex.Pattern[str]:
     """Given a profile's pattern, return it compiled."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,13 @@ def issue_files(out_dir: Path) -> list[Path]:
     return found
 
 
-def combined_records(issues: Iterable[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
-    """Given (file, issue dict) pairs, return all entry records in the combined order."""
-    known = {name: rank for rank, name in enumerate(DEFAULT_PROFILE.sections)}
+def combined_records(
+    issues: Iterable[tuple[str, Mapping[str, Any]]],
+    sections: Sequence[str] = DEFAULT_PROFILE.sections,
+) -> list[dict[str, Any]]:
+    """Given (file, issue dict) pairs and the profile's section order, return all entry
+    records in the combined order (those sections first, then others in print order)."""
+    known = {name: rank for rank, name in enumerate(dict.fromkeys(sections))}
     keyed: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for file, issue in issues:
         records = emit.entry_records(issue, file)
@@ -75,9 +79,11 @@ def rebuild_combined(
     bom: bool = False,
     xlsx: bool = False,
     db: str | os.PathLike[str] | None = None,
+    sections: Sequence[str] = DEFAULT_PROFILE.sections,
 ) -> Combined:
     """Given DIR, rewrite entries.jsonl and entries.csv (and entries.xlsx, and the issues in
-    the SQLite archive ``db``) from every issue JSON under it."""
+    the SQLite archive ``db``) from every issue JSON under it (rows in the order of
+    ``sections``, see :func:`combined_records`)."""
     root = Path(out_dir)
     issues: list[tuple[str, Mapping[str, Any]]] = []
     ignored: list[str] = []
@@ -88,7 +94,7 @@ def rebuild_combined(
             ignored.append(relative)
             continue
         issues.append((str(issue["source"].get("path") or relative), issue))
-    records = combined_records(issues)
+    records = combined_records(issues, sections)
     emit.atomic_write(root / JSONL_NAME, emit.jsonl_bytes(records))
     emit.atomic_write(root / CSV_NAME, emit.csv_text(records, bom=bom).encode("utf-8"))
     if xlsx:

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import math
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the CLI
     pass
+from ..api import ENGINES
 from ..errors import UsageError
-from ..profile import DEFAULT_BATCH_GLOB, DEFAULT_BATCH_TIMEOUT
+from ..profile import (
+    DEFAULT_BATCH_GLOB,
+    DEFAULT_BATCH_TIMEOUT,
+    DEFAULT_LIMITS,
+    DEFAULT_PROFILE,
+    Limits,
+    Profile,
+    is_builtin,
+)
 
 REPORT_NAME = "report.json"
 JSONL_NAME = "entries.jsonl"
@@ -34,6 +45,24 @@ _READY = "ready"  # a new worker's first message: the clock of its first file st
 _STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import the parser
 _STARTUP_FAILURES = 3  # workers that die before ready, in a row, before giving up
 _PRELOAD = ["reportparse.batch", "reportparse.api", "reportparse.pdf", "reportparse.pdfium"]
+
+
+def profile_digest(profile: Profile) -> str:
+    """Given a profile, return a sha256 of its fields (a changed file changes it)."""
+    fields = dataclasses.asdict(profile)
+    text = "\n".join(f"{key}={fields[key]!r}" for key in sorted(fields))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def worker_parse_arguments(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Given :meth:`BatchOptions.parse_settings`, return the keyword arguments of
+    ``api.parse`` they stand for."""
+    return {
+        "engine": settings["engine"],
+        "password": settings["password"],
+        "profile": Profile(**settings["profile"]),
+        "limits": Limits(**settings["limits"]),
+    }
 
 
 def default_jobs() -> int:
@@ -60,6 +89,13 @@ class BatchOptions:
     bom: bool = False  # byte-order mark at the start of entries.csv
     xlsx: bool = False  # also write entries.xlsx
     db: Path | None = None  # also write every issue into this SQLite archive
+    # What `extract` takes and changes the result: every file is parsed with these.
+    engine: str = "pdfplumber"
+    password: str | None = None
+    sections: Sequence[str] | None = None  # overrides the profile's sections
+    profile: Profile = DEFAULT_PROFILE
+    profile_file: str | None = None  # where the profile came from (report.json only)
+    limits: Limits = DEFAULT_LIMITS
     worker_hook: WorkerHook | None = None  # tests only: run in the worker before each parse
 
     def __post_init__(self) -> None:
@@ -81,6 +117,43 @@ class BatchOptions:
             raise UsageError("--glob must not be empty")
         if not (self.timeout > 0 and math.isfinite(self.timeout)):
             raise UsageError("--timeout must be a positive number of seconds")
+        if self.engine not in ENGINES:
+            raise UsageError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
+        if self.sections is not None:
+            object.__setattr__(self, "sections", tuple(self.sections))
+        self.effective_profile  # noqa: B018 - checks --sections (UsageError)
+
+    @property
+    def effective_profile(self) -> Profile:
+        """The profile every file is parsed with: ``profile`` with ``sections`` applied."""
+        return self.profile.with_sections(None if self.sections is None else tuple(self.sections))
+
+    def parse_settings(self) -> dict[str, Any]:
+        """Return what a worker needs to parse as asked, as plain picklable data."""
+        return {
+            "engine": self.engine,
+            "password": self.password,
+            "profile": dataclasses.asdict(self.effective_profile),
+            "limits": dataclasses.asdict(self.limits),
+        }
+
+    def options_record(self) -> dict[str, Any]:
+        """Return the options that change the result, for report.json (whether a password
+        was given, never the password)."""
+        profile = self.effective_profile
+        return {
+            "engine": self.engine,
+            "sections": list(self.sections) if self.sections else None,
+            "profile": {
+                "name": profile.name,
+                "builtin": is_builtin(profile),  # then a profile may be inferred per file
+                "file": self.profile_file,
+                "sha256": profile_digest(profile),
+            },
+            "password": self.password is not None,
+            "max_pages": self.limits.max_pages,
+            "max_chars_per_page": self.limits.max_chars_per_page,
+        }
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -165,6 +238,7 @@ class BatchReport:
     workers: int
     timeout: float
     started: str  # ISO 8601, UTC
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)  # options_record()
 
     def of(self, status: Status) -> list[FileResult]:
         return [result for result in self.results if result.status == status]
@@ -194,6 +268,7 @@ class BatchReport:
             "out_dir": str(self.out_dir),
             "jobs": self.workers,
             "timeout": self.timeout,
+            "options": self.options,
             "counts": {
                 "inputs": len(self.results),
                 "converted": len(self.converted),

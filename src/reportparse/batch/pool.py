@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,19 +21,31 @@ if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the
     from multiprocessing.context import BaseContext
     from multiprocessing.process import BaseProcess
 from ..errors import ReportParseError
-from .options import _PRELOAD, _READY, _STARTUP_TIMEOUT, Job, WorkerHook
+from .options import (
+    _PRELOAD,
+    _READY,
+    _STARTUP_TIMEOUT,
+    Job,
+    WorkerHook,
+    worker_parse_arguments,
+)
 
 # --------------------------------------------------------------------------- worker process
 
 
-def _worker_main(conn: Connection, hook: WorkerHook | None) -> None:
-    """Worker loop: receive (input, output), convert, send a result dict; None stops."""
+def _worker_main(
+    conn: Connection, hook: WorkerHook | None, settings: Mapping[str, Any] | None = None
+) -> None:
+    """Worker loop: receive (input, output), convert, send a result dict; None stops.
+
+    ``settings`` (BatchOptions.parse_settings) say how to parse every file."""
     # The parent decides what Ctrl-C means; the terminal sends SIGINT to us all.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _quiet_worker()
     _exit_with_parent()
     from ..api import parse
 
+    arguments = worker_parse_arguments(settings) if settings is not None else {}
     try:
         conn.send(_READY)
     except (OSError, ValueError):
@@ -49,7 +62,7 @@ def _worker_main(conn: Connection, hook: WorkerHook | None) -> None:
         try:
             if hook is not None:
                 hook(Path(source))
-            issue_dict = parse(source).to_dict()
+            issue_dict = parse(source, **arguments).to_dict()
             emit.atomic_write(output, emit.issue_json(issue_dict, pretty=False))
             result: dict[str, Any] = {
                 "status": "converted",
@@ -116,10 +129,18 @@ class _Task:
 class _Worker:
     """One slot: a worker process, whether it has said it is ready, and its task."""
 
-    def __init__(self, context: BaseContext, hook: WorkerHook | None) -> None:
+    def __init__(
+        self,
+        context: BaseContext,
+        hook: WorkerHook | None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
         parent_end, child_end = context.Pipe(duplex=True)
         process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(child_end, hook), daemon=True, name="reportparse-worker"
+            target=_worker_main,
+            args=(child_end, hook, settings),
+            daemon=True,
+            name="reportparse-worker",
         )
         process.start()
         child_end.close()

@@ -115,6 +115,8 @@ def run_batch(options: BatchOptions, on_event: EventCallback | None = None) -> B
     except OSError as exc:
         raise UsageError(f"cannot create --out {str(out_dir)!r}: {exc.strerror or exc}") from None
     sweep_temps(out_dir)
+    # Outputs made with other options (engine, profile, ...) are out of date whatever their age.
+    redo_all = options.force or options_changed(out_dir, options)
 
     results: list[FileResult | None] = [None] * len(jobs)
     pending: list[_Task] = []
@@ -132,7 +134,7 @@ def run_batch(options: BatchOptions, on_event: EventCallback | None = None) -> B
                 job.input, output, "failed", error=err.message, code="output"
             )
             continue
-        kept = None if options.force else up_to_date(job.source, target)
+        kept = None if redo_all else up_to_date(job.source, target)
         if kept is not None:
             results[index] = FileResult(
                 job.input,
@@ -168,7 +170,13 @@ def run_batch(options: BatchOptions, on_event: EventCallback | None = None) -> B
         if result is not None and result.status == "failed" and result.output is not None:
             _drop_stale_output(jobs[index], out_dir / result.output)
 
-    combined = rebuild_combined(out_dir, bom=options.bom, xlsx=options.xlsx, db=options.db)
+    combined = rebuild_combined(
+        out_dir,
+        bom=options.bom,
+        xlsx=options.xlsx,
+        db=options.db,
+        sections=options.effective_profile.sections,
+    )
     emit_event(CombinedWritten(combined))
     report = BatchReport(
         out_dir=out_dir,
@@ -178,12 +186,33 @@ def run_batch(options: BatchOptions, on_event: EventCallback | None = None) -> B
         workers=workers,
         timeout=options.timeout,
         started=started_wall,
+        options=options.options_record(),
     )
     emit.atomic_write(
         out_dir / REPORT_NAME,
         orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE),
     )
     return report
+
+
+def _compared(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Given an options record, return what decides the output (not the password flag)."""
+    return {key: value for key, value in record.items() if key != "password"}
+
+
+def options_changed(out_dir: Path, options: BatchOptions) -> bool:
+    """Given DIR and this run's options, return True when DIR's report.json records a run
+    with other result-changing options (a report without them: the defaults)."""
+    try:
+        previous = orjson.loads((out_dir / REPORT_NAME).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    if not isinstance(previous, dict):
+        return False
+    recorded = previous.get("options")
+    if not isinstance(recorded, dict):
+        recorded = BatchOptions(srcs=[out_dir], out_dir=out_dir).options_record()
+    return _compared(recorded) != _compared(options.options_record())
 
 
 def _size(path: Path) -> int:
@@ -256,7 +285,7 @@ def _convert_all(
         while queue or any(worker.task for worker in workers):
             busy = sum(1 for worker in workers if worker.task is not None)
             while len(workers) < min(slots, busy + len(queue)):
-                workers.append(_Worker(context, options.worker_hook))
+                workers.append(_Worker(context, options.worker_hook, options.parse_settings()))
             for worker in [w for w in workers if w.ready and w.task is None]:
                 if not queue:
                     break

@@ -13,6 +13,8 @@ from .text import _DIGITS, _LETTER, _NUMBER_PREFIX, _SPACES, PAGE_NUMBER_RE, URL
 
 # --------------------------------------------------------------------------- running lines
 
+_PERIOD_ONLY = re.compile(r"(?:19|20)\d\d(?:年|[.．/／-])\d{1,2}月?")
+
 
 def running_key(text: str) -> str:
     """Given a line, return the form compared across pages: no spaces, digits masked."""
@@ -41,7 +43,9 @@ def _looks_like_content(text: str, profile: Profile) -> bool:
     if not compact or URL_RE.search(compact) or compact[-1] in "。，；！？,;":
         return True
     if len(_LETTER.findall(compact)) < 4:
-        return True
+        # A line of nothing but the issue's month ("2025年3月") is a footer's left part
+        # when it repeats; other short lines are a title's or sentence's tail.
+        return not _PERIOD_ONLY.fullmatch(compact)
     if compact in profile.sections:
         return True
     if any(compact.startswith(label) for label in profile.field_labels):

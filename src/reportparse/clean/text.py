@@ -54,10 +54,16 @@ _WIDE_CHAR = regex.compile(WIDE)
 _NARROW_WORD_CHAR = regex.compile(r"[\p{L}\p{Nd}]")
 _PUA_CHARS = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _PUA = regex.compile(rf"[{_PUA_CHARS}]")
-_LEADING_BULLET = regex.compile(r"^(?:[\ue000-\uf8ff●•◆◇■□▪▫○◦►▶▸‣⁃·・\-–*]+\s*)+")
+# A page number alone on its line, in the common forms: "12", "- 12 -", "— 12 —", "(12)",
+# "12 / 40", "第 12 页", "第12页 共40页", "共40页 第12页", "Page 12 of 40", "p. 12"; digits
+# ASCII or full-width, dashes and brackets of any kind around it.
+_PAGE_N = r"\d{1,4}"
+_PAGE_DECOR = r"[\p{Pd}\p{Ps}\p{Pe}·•・~～\s]*"
 PAGE_NUMBER_RE = regex.compile(
-    r"^(?:第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?|[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"|\d{1,4}\s*[/／]\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    rf"^{_PAGE_DECOR}(?:第\s*{_PAGE_N}\s*页(?:\s*(?:[,，/／]\s*共?|共)\s*{_PAGE_N}\s*页?)?"
+    rf"|共\s*{_PAGE_N}\s*页\s*[,，]?\s*第\s*{_PAGE_N}\s*页"
+    rf"|{_PAGE_N}(?:\s*[/／]\s*{_PAGE_N})?"
+    rf"|(?:page|p\.)\s*{_PAGE_N}(?:\s*(?:of|/)\s*{_PAGE_N})?){_PAGE_DECOR}$",
     regex.I,
 )
 _DIGITS = regex.compile(r"\d+")
@@ -157,15 +163,86 @@ def find_urls(text: str) -> Iterable[regex.Match[str]]:
     return matches
 
 
+# Bullet glyphs are told by their Unicode properties, never by a list of examples.
+_ANYWHERE = 2  # a bullet at the start of any line: symbol glyphs, Private Use Area glyphs
+_BEFORE_URL = 1  # a bullet only where a URL follows: dashes, dots, other punctuation
+_SYMBOL_CATEGORIES = frozenset({"So", "Sm"})
+_WEAK_CATEGORIES = frozenset({"Pd", "Po", "So", "Sm"})
+
+
+@functools.lru_cache(maxsize=4096)
+def bullet_kind(char: str) -> int:
+    """Given one character, return how it may serve as a bullet: _ANYWHERE, _BEFORE_URL, 0.
+
+    Anywhere: a Private Use Area glyph (Wingdings, Symbol: no meaning of its own), any
+    character Unicode names a bullet, and the symbols of the arrow, technical, shape,
+    dingbat and pictograph blocks (U+2190-U+2FFF but the mathematical operators, and from
+    U+1F000). Only before a URL: other dashes, punctuation and symbols (``·`` ``–`` ``*``
+    ``⋅``), which before a number or a word are signs, decimals or prose.
+    """
+    category = unicodedata.category(char)
+    if category == "Co":
+        return _ANYWHERE
+    if category not in _WEAK_CATEGORIES or char in "'\"":
+        return 0
+    code = ord(char)
+    if "BULLET" in unicodedata.name(char, ""):
+        return _ANYWHERE
+    if category in _SYMBOL_CATEGORIES and (
+        (0x2190 <= code < 0x3000 and not 0x2200 <= code < 0x2300) or code >= 0x1F000
+    ):
+        return _ANYWHERE
+    return _BEFORE_URL
+
+
+def is_glyph_run(text: str) -> bool:
+    """Given a cleaned line, return True if it is only bullet-like glyphs (and spaces)."""
+    return (
+        bool(text)
+        and not text[0].isalnum()
+        and all(char.isspace() or bullet_kind(char) for char in text)
+    )
+
+
+def list_item_glyph(text: str) -> str | None:
+    """Given a line as read, return the glyph run opening it if it may be a list's bullet
+    that only position confirms: one or two dashes or dots (bullets before a URL only)
+    followed by whitespace and then a letter or ideograph, never a digit (a sign)."""
+    end = 0
+    while end < len(text) and bullet_kind(text[end]) == _BEFORE_URL:
+        end += 1
+    if not 0 < end <= 2 or not text[end : end + 1].isspace():
+        return None
+    following = text[end:].lstrip()[:1]
+    return text[:end] if following.isalpha() else None
+
+
 def strip_bullet(text: str) -> tuple[str, bool]:
-    """Given a line's text, return it without leading bullet glyphs and whether it had one."""
+    """Given a line's text, return it without leading bullet glyphs and whether it had one.
+
+    A run of symbol glyphs (see bullet_kind) at the line's start is a bullet; a dash, dot
+    or other punctuation among them only when a URL follows (before a number it is a sign
+    or a decimal).
+    """
     stripped = text.strip()
-    match = _LEADING_BULLET.match(stripped)
-    if not match:
+    # Most lines start with a letter, an ideograph or a digit: nothing to look at.
+    if not stripped or stripped[0].isalnum():
         return stripped, False
-    rest = stripped[match.end() :]
-    # A dash or dot before a number is a sign or a decimal, not a bullet.
-    if match.group(0).strip() in {"-", "–", "·", "・", "*"} and not URL_RE.match(rest):
+    end = 0
+    weakest = _ANYWHERE
+    for char in stripped:
+        if char.isspace():
+            end += 1
+            continue
+        kind = bullet_kind(char)
+        if not kind:
+            break
+        weakest = min(weakest, kind)
+        end += 1
+    rest = stripped[end:].lstrip()
+    if not rest and end == len(stripped) and weakest < _ANYWHERE:
+        return stripped, False  # a lone dash or dot is text, not a bullet
+    if end == 0 or (weakest < _ANYWHERE and not URL_RE.match(rest)):
         return stripped, False
     return rest, True
 

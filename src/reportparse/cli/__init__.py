@@ -6,8 +6,8 @@ registers it.
 
 from __future__ import annotations
 
-from . import batch, extract, search, text
+from . import batch, extract, profile, search, text
 from .app import app
 from .main import GC_THRESHOLD, main
 
-__all__ = ["GC_THRESHOLD", "app", "batch", "extract", "main", "search", "text"]
+__all__ = ["GC_THRESHOLD", "app", "batch", "extract", "main", "profile", "search", "text"]

@@ -11,12 +11,24 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from ..profile import DEFAULT_BATCH_GLOB, DEFAULT_BATCH_TIMEOUT
+from ..profile import DEFAULT_BATCH_GLOB, DEFAULT_BATCH_TIMEOUT, DEFAULT_LIMITS
 
 if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     from .. import batch as batch_mod
 from .app import app, settings_of
-from .options import BomOpt, DbOpt
+from .options import (
+    BomOpt,
+    DbOpt,
+    EngineOpt,
+    MaxCharsOpt,
+    MaxPagesOpt,
+    PasswordOpt,
+    ProfileOpt,
+    SectionsOpt,
+    limits_of,
+    profile_of,
+    split_sections,
+)
 from .output import _one_line, reporting, say
 
 # --------------------------------------------------------------------------- batch
@@ -30,11 +42,13 @@ BATCH_EXAMPLES = """\
   reportparse batch archive --out out --force --bom  # redo all; entries.csv for Excel
   reportparse batch dumps --glob '*.txt' --out out --timeout 30
   reportparse batch archive --out out --xlsx --db archive.sqlite  # Excel + searchable archive
+  reportparse batch other-firm --out out --profile other-firm.toml --engine pdfium
 
 \b
   Besides one JSON per issue, DIR gets entries.jsonl and entries.csv (every entry of
   every issue JSON in DIR) and report.json (status of each input). A second run skips
-  inputs whose JSON is up to date. Exit status 1 when any input failed.
+  inputs whose JSON is up to date (all are converted again when the engine, profile,
+  sections or limits differ from the last run's). Exit status 1 when any input failed.
 """
 
 
@@ -215,6 +229,16 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _profile_file(option: str | None) -> str | None:
+    """Given the --profile value, return the profile file in use (the option's, else the
+    one REPORTPARSE_PROFILE names), or None for the built-in profile."""
+    import os
+
+    from ..profile_file import ENV_VAR
+
+    return option or os.environ.get(ENV_VAR, "").strip() or None
+
+
 @app.command("batch", epilog=BATCH_EXAMPLES)
 def batch_command(
     ctx: typer.Context,
@@ -271,6 +295,12 @@ def batch_command(
         bool, typer.Option("--xlsx", help="Also write DIR/entries.xlsx (one row per entry).")
     ] = False,
     db: DbOpt = None,
+    engine: EngineOpt = "pdfplumber",
+    password: PasswordOpt = None,
+    sections: SectionsOpt = None,
+    profile: ProfileOpt = None,
+    max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
+    max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
 ) -> None:
     """Convert folders of issues: one JSON each, plus one table of every entry.
 
@@ -293,6 +323,12 @@ def batch_command(
             bom=bom,
             xlsx=xlsx,
             db=db,
+            engine=engine,
+            password=password,
+            sections=split_sections(sections),
+            profile=profile_of(profile),
+            profile_file=_profile_file(profile),
+            limits=limits_of(max_pages, max_chars_per_page),
         )
         with BatchProgress(live=stderr_is_terminal(), verbose=settings.verbose) as display:
             with _terminate_as_interrupt():

@@ -22,10 +22,12 @@ from .options import (
     OutputOpt,
     PagesOpt,
     PasswordOpt,
+    ProfileOpt,
     SectionsOpt,
     _is_stdout,
     _refuse_overwriting_input,
     limits_of,
+    profile_of,
     split_sections,
 )
 from .output import (
@@ -51,6 +53,7 @@ EXTRACT_EXAMPLES = """\
   reportparse extract 2024-09.pdf -f xlsx -o 2024-09.xlsx     # one row per entry
   reportparse extract 2024-09.pdf --db archive.sqlite         # into the archive
   reportparse extract 2024-09.txt --pages 3-20 --sections 政策速递,行业新闻
+  reportparse extract other.pdf --profile other-firm.toml   # another newsletter
 """
 
 
@@ -68,6 +71,7 @@ def extract(
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
     db: DbOpt = None,
+    profile: ProfileOpt = None,
 ) -> None:
     """Parse one issue into entries: title, date, source, links, summary, commentary.
 
@@ -84,6 +88,7 @@ def extract(
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
         section_names = split_sections(sections)
+        active_profile = profile_of(profile)
         _refuse_overwriting_input(file, output)
         if fmt == "xlsx" and _is_stdout(output) and stdout_is_terminal():
             raise UsageError("--format xlsx is a binary file: give -o FILE.xlsx")
@@ -95,6 +100,7 @@ def extract(
             password=password,
             sections=section_names,
             engine=engine,
+            profile=active_profile,
             limits=limits,
         )
         issue_dict = issue.to_dict()

@@ -11,7 +11,7 @@ import regex
 import typer
 
 from ..errors import UsageError
-from ..profile import DEFAULT_PROFILE, Limits
+from ..profile import DEFAULT_PROFILE, Limits, Profile
 
 if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     pass
@@ -54,6 +54,18 @@ SectionsOpt = Annotated[
         "--sections",
         metavar="NAMES",
         help="Section names in print order, e.g. " + ",".join(DEFAULT_PROFILE.sections) + ".",
+    ),
+]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="FILE.toml",
+        help="What the newsletter calls things (sections, field labels, back matter), "
+        "as a profile file; see `reportparse profile show`. Default: the file "
+        "REPORTPARSE_PROFILE names, else the built-in profile, inferring another "
+        "from the issue when it finds no entries.",
+        show_default=False,
     ),
 ]
 MaxPagesOpt = Annotated[
@@ -111,6 +123,14 @@ def split_sections(text: str | None) -> list[str] | None:
     if not names:
         raise UsageError("--sections needs at least one section name")
     return names
+
+
+def profile_of(path: str | None) -> Profile:
+    """Given the --profile value (None if not given), return the profile to use: the file's,
+    else the one REPORTPARSE_PROFILE names, else the built-in one (bad files exit 2)."""
+    from ..profile_file import resolve_profile
+
+    return resolve_profile(path)
 
 
 def limits_of(max_pages: int, max_chars_per_page: int) -> Limits:

@@ -11,7 +11,7 @@ from .. import emit
 from ..api import explain_document, parse_page_spec, read
 from ..clean.document import clean_document
 from ..errors import UsageError
-from ..profile import DEFAULT_LIMITS, DEFAULT_PROFILE
+from ..profile import DEFAULT_LIMITS
 
 if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     pass
@@ -23,7 +23,9 @@ from .options import (
     MaxPagesOpt,
     PagesOpt,
     PasswordOpt,
+    ProfileOpt,
     limits_of,
+    profile_of,
 )
 from .output import reporting, say, warn, write_stdout
 
@@ -57,6 +59,7 @@ def text(
     ] = False,
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
+    profile: ProfileOpt = None,
 ) -> None:
     """Print the text lines of each page after cleaning, to see what the parser sees.
 
@@ -66,14 +69,15 @@ def text(
     with reporting(settings):
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
+        active_profile = profile_of(profile)
         started = time.perf_counter()
         document = read(file, pages=page_list, password=password, engine=engine, limits=limits)
         if raw and explain:
             raise UsageError("--explain shows roles after cleaning; leave out --raw")
         if explain:
-            document = explain_document(document, profile=DEFAULT_PROFILE)
+            document = explain_document(document, profile=active_profile)
         elif not raw:
-            document = clean_document(document, DEFAULT_PROFILE)
+            document = clean_document(document, active_profile)
         for warning in document.warnings:
             warn(warning.to_dict())
         write_stdout(emit.render_text(document, explain=explain).encode("utf-8"))

@@ -25,9 +25,11 @@ from ..profile import Profile
 from .segment import compact, entry_title
 
 DATE_RE = regex.compile(
-    r"(\d{4})\s*(?:年|[.．\-/／])\s*(\d{1,2})\s*(?:月|[.．\-/／])\s*(\d{1,2})\s*(?:日|号)?"
+    r"(\d{4})\s*(?:年|[.．\-/／－])\s*(\d{1,2})\s*(?:月|[.．\-/／－])\s*(\d{1,2})\s*(?:日|号)?"
 )
-PERIOD_RE = regex.compile(r"((?:19|20)\d{2})\s*(?:年|[.．\-/／])\s*(\d{1,2})(?!\d)\s*月?")
+PERIOD_RE = regex.compile(
+    r"((?:19|20|１９|２０)\d{2})\s*(?:年|[.．\-/／－])\s*(\d{1,2})(?!\d)\s*月?"
+)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 # A URL's wrapped tail; a printed URL cut short may end in an ellipsis.
 URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
@@ -46,6 +48,9 @@ class LabelSet:
     # Matches wherever one of the above does: most body lines are prose, and one failed
     # match is cheaper than five.
     any_label: regex.Pattern[str]
+    # A date, source, link or summary label with its colon anywhere in a line: where a
+    # date or source line holds one after its value, the label starts a new field.
+    inline: regex.Pattern[str]
 
 
 def _label_pattern(labels: Iterable[str], *, bare_ok: bool = True) -> regex.Pattern[str]:
@@ -73,7 +78,19 @@ def label_set(profile: Profile) -> LabelSet:
     any_label = regex.compile(
         "|".join(f"(?:{pattern.pattern})" for pattern in (patterns[-1], *patterns[:-1]))
     )
-    return LabelSet(*patterns, any_label=any_label)
+    inline = _alternatives(
+        profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
+    )
+    return LabelSet(
+        *patterns,
+        any_label=any_label,
+        inline=regex.compile(rf"(?:{inline})\s*[:：]"),
+    )
+
+
+def _alternatives(labels: Iterable[str]) -> str:
+    """Given labels, return a pattern of any of them, with spaces allowed between characters."""
+    return "|".join(r"\s*".join(regex.escape(char) for char in label) for label in labels)
 
 
 def parse_date(text: str | None) -> str | None:
@@ -88,6 +105,16 @@ def parse_date(text: str | None) -> str | None:
     except ValueError:
         return None
     return day.isoformat()
+
+
+def date_as_printed(text: str) -> str:
+    """Given a date field's value, return it with the whitespace inside its date removed
+    (``2024 年 11 月 5 日`` -> ``2024年11月5日``, ``2024. 11. 20`` -> ``2024.11.20``); digits
+    keep their printed width."""
+    match = DATE_RE.search(text)
+    if match is None or not any(char.isspace() for char in match.group(0)):
+        return text
+    return text[: match.start()] + compact(match.group(0)) + text[match.end() :]
 
 
 def uri_is_safe(uri: str) -> bool:
@@ -158,16 +185,44 @@ def sort_body(body: Sequence[Line], labels: LabelSet) -> EntryParts:
     return parts
 
 
+# What separates two fields sharing a line: spaces (ideographic ones too, once cleaned), a
+# tab, a bar, a semicolon or a comma.
+_FIELD_SEPARATORS = " \t\u3000|｜丨;；,，/／·・"
+
+
+def _next_field(line: Line, match: regex.Match[str], labels: LabelSet) -> Line | None:
+    """Given a date or source line and its label's match, return the field that shares the
+    line after its value as a line of its own (None if the value runs to the line's end).
+
+    ``发布日期：2025年1月8日　　来源：新华网``, ``来源：X | 发布日期：Y``, ``来源：X；日期：Y``:
+    any order, whatever separates them (even nothing, where cleaning took the space
+    between a date and a Han label away).
+    """
+    start = match.start("rest")
+    found = labels.inline.search(line.text, start) if start >= 0 else None
+    return line.with_text(line.text[found.start() :]) if found is not None else None
+
+
+def _value_before(line: Line, following: Line | None, match: regex.Match[str]) -> str:
+    """Given a field line, the field sharing it and the label's match, return the value."""
+    value = match.group("rest") or ""
+    if following is not None:
+        value = value[: len(value) - len(following.text)].rstrip(_FIELD_SEPARATORS)
+    return clean_text(value)
+
+
 def _sort_labelled(parts: EntryParts, line: Line, state: str, labels: LabelSet) -> str | None:
     """Given a body line that may open a field, add it to parts and return the new state;
     None if it opens none (a second date, a summary label inside the commentary)."""
     text = line.text
     if (match := labels.date.match(text)) and parts.date_text is None:
-        parts.date_text = clean_text(match.group("rest") or "") or None
-        return state
+        following = _next_field(line, match, labels)
+        parts.date_text = date_as_printed(_value_before(line, following, match)) or None
+        return _sort_labelled(parts, following, state, labels) or state if following else state
     if (match := labels.source.match(text)) and parts.source is None:
-        parts.source = clean_text(match.group("rest") or "") or None
-        return state
+        following = _next_field(line, match, labels)
+        parts.source = _value_before(line, following, match) or None
+        return _sort_labelled(parts, following, state, labels) or state if following else state
     if match := labels.link.match(text):
         rest = (match.group("rest") or "").strip()
         if rest:

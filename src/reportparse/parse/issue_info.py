@@ -8,10 +8,11 @@ from collections.abc import Iterable, Sequence
 import regex
 
 from ..clean.joins import join_lines
-from ..clean.paragraphs import page_margins
+from ..clean.paragraphs import Margins, page_margins, split_paragraphs
+from ..clean.running import is_page_number
 from ..clean.text import URL_RE, clean_text
 from ..model import Document, Entry, Issue, IssueInfo, Line, Link, Segmented, SourceInfo, Warning
-from ..profile import Profile
+from ..profile import Profile, is_builtin
 from .entry_fields import (
     _NAME_SPLIT,
     PERIOD_RE,
@@ -43,19 +44,72 @@ def find_period(texts: Iterable[str]) -> str | None:
         for match in PERIOD_RE.finditer(text):
             month = int(match.group(2))
             if 1 <= month <= 12:
-                return f"{match.group(1)}-{month:02d}"
+                return f"{int(match.group(1))}-{month:02d}"
     return None
 
 
-def title_from_running(running: Sequence[str], profile: Profile) -> str | None:
-    """Given running header/footer texts, return the newsletter title they carry."""
-    for text in running:
-        for part in regex.split(r"\s*[|｜丨]\s*|\s{2,}", text):
-            part = clean_text(PERIOD_RE.sub("", part)).strip(" -–—·")
-            if regex.search(r"\p{Han}{2}", part) and not regex.search(
-                profile.publisher_pattern, compact(part)
+_RUNNING_SEPARATOR = regex.compile(r"\s*[|｜丨·・•/／]\s*|\s+")
+
+
+def running_parts(running: Sequence[str], profile: Profile) -> list[tuple[str, bool]]:
+    """Given running header/footer texts, return the pieces that may be the newsletter's
+    title, in order, each with whether the period is printed beside it.
+
+    A running line may hold the firm at its left and the title at its right, the period
+    and the page number ("标题 · 2025年2月  1 / 3"). Periods, page numbers, the firm's name
+    and pieces with fewer than two Han characters are left out. Beside the period means on
+    the same running line, or on the running line just before or after it (a text dump
+    prints a header's pieces on lines of their own).
+    """
+    parts: dict[str, bool] = {}
+    publisher = regex.compile(profile.publisher_pattern)
+    dated = [PERIOD_RE.search(text) is not None for text in running]
+    for index, text in enumerate(running):
+        beside = any(dated[max(index - 1, 0) : index + 2])
+        for part in _RUNNING_SEPARATOR.split(PERIOD_RE.sub(" ", text)):
+            part = clean_text(part).strip(" -–—·")
+            if (
+                regex.search(r"\p{Han}{2}", part)
+                and not is_page_number(part)
+                and not publisher.search(compact(part))
             ):
-                return part
+                parts[part] = parts.get(part, False) or beside
+    return list(parts.items())
+
+
+def title_from_running(
+    running: Sequence[str], profile: Profile, confirming: Sequence[str] = ()
+) -> str | None:
+    """Given running header/footer texts, return the newsletter title they carry: the first
+    piece (see running_parts) that the confirming texts (cover, metadata title) also print,
+    else the first printed beside the period, else the first."""
+    parts = running_parts(running, profile)
+    flat = [compact(text) for text in confirming if text]
+    for part, _ in parts:
+        if any(compact(part) in text for text in flat):
+            return part
+    beside = [part for part, dated in parts if dated]
+    ordered = beside or [part for part, _ in parts]
+    return ordered[0] if ordered else None
+
+
+def _without_period(text: str) -> str | None:
+    """Given a title that may carry the month ("通讯 2025年2月", "通讯 | 2025.2"), return
+    it without the month and the separators around it (None if nothing is left)."""
+    bare = clean_text(PERIOD_RE.sub(" ", text)).strip(" |｜丨·・-–—/")
+    return bare or None
+
+
+_QUOTED_TITLE = regex.compile(r"《([^《》]{2,40})》")
+
+
+def title_from_back(texts: Sequence[str]) -> str | None:
+    """Given the back matter's texts, return the first name it quotes in 《》 (a
+    disclaimer naming the newsletter: "本刊《…》仅供参考")."""
+    for text in texts:
+        match = _QUOTED_TITLE.search(text)
+        if match:
+            return clean_text(match.group(1))
     return None
 
 
@@ -87,12 +141,25 @@ def title_from_cover(front: Sequence[Line], first_page: int | None, profile: Pro
     return None
 
 
-def find_publisher(groups: Sequence[Sequence[Line]], profile: Profile) -> str | None:
-    """Given groups of lines in order of trust, return the firm's name."""
+def find_publisher(
+    groups: Sequence[Sequence[Line]], profile: Profile, margins: Margins | None = None
+) -> str | None:
+    """Given groups of lines in order of trust, return the firm's name.
+
+    The first group (the back matter) is read in paragraphs, so that a name wrapped over
+    two lines of a disclaimer ("…非经武汉" / "澄明律师事务所同意…") is found whole.
+    """
     pattern = regex.compile(profile.publisher_pattern)
-    for lines in groups:
-        for line in lines:
-            match = pattern.search(compact(line.text))
+    for position, lines in enumerate(groups):
+        if position == 0 and lines:
+            texts = [
+                join_lines([line.text for line in paragraph])
+                for paragraph in split_paragraphs(lines, margins)
+            ]
+        else:
+            texts = [line.text for line in lines]
+        for text in texts:
+            match = pattern.search(compact(text))
             if match:
                 return _strip_prefixes(match.group(0), profile.publisher_prefixes)
     return None
@@ -132,15 +199,28 @@ def build_issue_info(
     entries: Sequence[Entry],
     profile: Profile,
     warnings: list[Warning],
+    margins: Margins | None = None,
 ) -> IssueInfo:
     """Given the document and its parts, return the issue's title, period and people."""
     first_page = document.pages[0].number if document.pages else None
     cover = [line.text for line in segmented.front if line.page == first_page]
-    title = title_from_running(document.running, profile) or title_from_cover(
+    confirming = [*cover, document.metadata.get("Title", "")]
+    title = title_from_running(document.running, profile, confirming) or title_from_cover(
         segmented.front, first_page, profile
     )
-    title = title or document.metadata.get("Title") or None
-    period = find_period([*document.running, *cover, document.metadata.get("Title", "")])
+    back = [line.text for line in segmented.back]
+    title = title or _without_period(document.metadata.get("Title", "")) or title_from_back(back)
+    # A cover that is one image leaves the running lines, the metadata, the outline and
+    # the back matter to tell the month.
+    period = find_period(
+        [
+            *document.running,
+            *cover,
+            document.metadata.get("Title", ""),
+            *(item.title for item in document.outline),
+            *back,
+        ]
+    )
     if period is None:
         months = Counter(entry.date[:7] for entry in entries if entry.date)
         if months:
@@ -153,9 +233,12 @@ def build_issue_info(
     return IssueInfo(
         title=title,
         period=period,
-        publisher=find_publisher([segmented.back, segmented.front, document.lines()], profile),
+        publisher=find_publisher(
+            [segmented.back, segmented.front, document.lines()], profile, margins
+        ),
         editors=names_after(segmented.back, profile.editors_labels),
         executive_editors=names_after(segmented.back, profile.executive_editors_labels),
+        profile=None if is_builtin(profile) else profile.name,
     )
 
 
@@ -178,7 +261,7 @@ def build_issue(document: Document, segmented: Segmented, profile: Profile) -> I
         entries.append(entry)
         warnings.extend(entry_warnings)
     links = loose_links([*segmented.front, *segmented.headings, *segmented.back], warnings)
-    info = build_issue_info(document, segmented, entries, profile, warnings)
+    info = build_issue_info(document, segmented, entries, profile, warnings, margins)
     source = SourceInfo(
         path=document.path, sha256=document.sha256, kind=document.kind, pages=document.page_count
     )

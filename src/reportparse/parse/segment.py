@@ -1,14 +1,20 @@
 """Split a cleaned issue into front matter, numbered entries by section, and back matter.
 
-An entry starts at ``N.`` / ``N．`` / ``N、`` plus a title **and** is followed, within a
-few title lines, by one of its field labels; so a table of contents line or a numbered
-list inside a summary is never an entry. Sections come from text headings, else from the
-outline (bookmarks), else from the numbering restarting at 1, in the profile's order.
+An entry starts at a number plus a title **and** is followed, within a few title lines, by
+one of its field labels; so a table of contents line or a numbered list inside a summary is
+never an entry. The number is any of the common forms: digits followed by ``.`` ``．``
+``、`` or a closing bracket (``1)``), digits inside any bracket pair (``（1）`` ``【1】``
+``[1]``), or one enclosed-number character (``①`` ``⑴`` ``⒈`` ``❶``: Unicode ``No`` with an
+integer value). A section heading may carry an ordinal or brackets (``一、`` ``（一）``
+``01`` ``Part 1`` ``第一部分`` ``【…】``): the section is the bare name. Sections come from
+text headings, else from the outline (bookmarks), else from the numbering restarting at 1,
+in the profile's order.
 """
 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,10 +27,57 @@ from ..profile import Profile
 
 # Loose on purpose ("2.2024世界…"): a line only becomes an entry when fields follow it.
 # ASCII or full-width digits: regex's \d knows digits newer than Python's int() does.
-NUMBERED = regex.compile(r"^([0-9０-９]{1,3})\s*[.．、]\s*(\S.*)$")
-_HEADING_PREFIX = regex.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]?|[IVX]{1,4}\s*[.．、])\s*"
+# Group 1 is the number as printed (see entry_number), group 2 the title; (?|…) gives every
+# form the same group numbers.
+_DIGITS_1_3 = r"[0-9０-９]{1,3}"
+_ENCLOSED_NUMBER = r"[[\p{No}]--[\p{dt=Super}\p{dt=Sub}\p{dt=Fraction}]]"
+NUMBERED = regex.compile(
+    rf"^(?|({_DIGITS_1_3})\s*[.．、]|\p{{Ps}}\s*({_DIGITS_1_3})\s*\p{{Pe}}"
+    rf"|({_DIGITS_1_3})\s*[)）]|({_ENCLOSED_NUMBER}))\s*(\S.*)$",
+    regex.V1,
 )
+# An ordinal before a section name: digits, Han numerals, Roman numerals (letters or the
+# Number Forms), an enclosed number.
+_ORDINAL = (
+    r"(?:[0-9０-９]{1,2}|[\p{Han}&&\p{nt=Numeric}]{1,3}|[IVXivx]{1,4}|\p{Nl}"
+    rf"|{_ENCLOSED_NUMBER})"
+)
+_HEADING_SEPARATOR = r"[、.．:：\-–—]"
+
+
+@functools.cache
+def _heading_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], frozenset[str]]:
+    """Return the loose and strict heading-prefix patterns and the closing characters.
+
+    Built on first use: the Unicode sets take milliseconds to compile, which a command
+    that parses nothing should not pay at import.
+
+    Loose (the name must then match exactly): an ordinal with or without a separator, in
+    brackets, after a Latin word ("Part 1") or as "第…" with a counter word ("第一部分");
+    then perhaps the opening bracket around the name. Strict, for names not known
+    beforehand (outline bookmarks): the ordinal needs brackets, a separator or a space
+    after it, or "第" or a Latin word before it. Closing brackets and quotation marks
+    (Unicode Pe, Pf) all sit below U+3020 or among the compatibility and full-width forms.
+    """
+    loose = regex.compile(
+        rf"(?:(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}|第{_ORDINAL}\p{{Han}}{{0,2}}"
+        rf"|\p{{Latin}}{{1,12}}\.?{_ORDINAL}|{_ORDINAL}){_HEADING_SEPARATOR}?)?\p{{Ps}}?",
+        regex.V1,
+    )
+    strict = regex.compile(
+        rf"^(?:\p{{Ps}}{_ORDINAL}\p{{Pe}}{_HEADING_SEPARATOR}?|\p{{Latin}}{{1,12}}\.?\s*{_ORDINAL}"
+        rf"\s*{_HEADING_SEPARATOR}?|第{_ORDINAL}\p{{Han}}{{0,2}}?(?:{_HEADING_SEPARATOR}|\s)"
+        rf"|{_ORDINAL}(?:{_HEADING_SEPARATOR}|\s))\s*",
+        regex.V1,
+    )
+    closing = frozenset(
+        chr(code)
+        for code in (*range(0x20, 0x3020), *range(0xFE10, 0xFF70))
+        if unicodedata.category(chr(code)) in {"Pe", "Pf"}
+    )
+    return loose, strict, closing
+
+
 _NO_SPACE = regex.compile(r"\s+")
 _URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
 _SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
@@ -80,11 +133,22 @@ def find_entry_starts(lines: Sequence[Line], profile: Profile) -> list[EntryStar
             if following.kind != "text":
                 break
             if starts_with_label(following.text, labels):
-                starts.append(EntryStart(index, int(match.group(1)), offset))
+                number = entry_number(match.group(1))
+                if number is not None:
+                    starts.append(EntryStart(index, number, offset))
                 break
             if NUMBERED.match(following.text) or is_stop_line(following.text, profile):
                 break
     return starts
+
+
+def entry_number(printed: str) -> int | None:
+    """Given NUMBERED's number as printed ("12", "１２", "①", "⑴"), return its value; None
+    for an enclosed character whose value is no whole number from 1 to 99."""
+    if printed.isdecimal():
+        return int(printed)
+    value = unicodedata.numeric(printed, -1.0)
+    return int(value) if value == int(value) and 1 <= value <= 99 else None
 
 
 def is_url_tail(previous: str, text: str) -> bool:
@@ -100,12 +164,39 @@ def is_stop_line(text: str, profile: Profile) -> bool:
 
 
 def section_name(text: str, names: Sequence[str]) -> str | None:
-    """Given a line, return the section it heads ("一、政策速递" -> 政策速递), if any."""
+    """Given a line, return the section it heads, if any: the bare name, whatever ordinal
+    or brackets stand around it ("一、政策速递", "（一）政策速递", "【政策速递】",
+    "01 政策速递", "Part 1 政策速递" -> 政策速递)."""
     by_form, last_chars = _names_by_compact_form(tuple(names))
-    # The number prefix only comes off the front: a heading ends as a name ends.
-    if last_chars is not None and _last_visible(text) not in last_chars:
+    last = _last_visible(text)
+    prefix, _, closing_chars = _heading_patterns()
+    # A heading ends as a name ends, or with the bracket closing around it.
+    closing = last in closing_chars
+    if last_chars is not None and last not in last_chars and not closing:
         return None
-    return by_form.get(_HEADING_PREFIX.sub("", compact(text)))
+    flat = compact(text)
+    found = by_form.get(flat)
+    if found is not None:
+        return found
+    core = flat[:-1] if closing else flat
+    for form, name in by_form.items():
+        if form and core.endswith(form) and prefix.fullmatch(core[: -len(form)]):
+            return name
+    return None
+
+
+def bare_heading(title: str) -> str:
+    """Given a heading as printed (an outline bookmark), return the name without its
+    ordinal and brackets ("一、立法进展", "【规则动向】", "Part 2 行业新闻" -> the name)."""
+    text = title.strip()
+    bare = _heading_patterns()[1].sub("", text, count=1)
+    if (
+        len(bare) > 2
+        and unicodedata.category(bare[0]) == "Ps"
+        and unicodedata.category(bare[-1]) == "Pe"
+    ):
+        bare = bare[1:-1].strip()
+    return bare or text
 
 
 def _last_visible(text: str) -> str:
@@ -145,7 +236,7 @@ def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str
             continue
         title = item.title.strip()
         if len(compact(title)) <= 16 and not _SENTENCE_PUNCT.search(title):
-            sections.append((title, []))
+            sections.append((bare_heading(title), []))
     return [(name, titles) for name, titles in sections if titles] or sections
 
 

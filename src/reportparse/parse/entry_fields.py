@@ -108,9 +108,11 @@ def parse_date(text: str | None) -> str | None:
 
 
 def date_as_printed(text: str) -> str:
-    """Given a date field's value, return it with the whitespace inside its date removed
+    """Given a date field's cleaned value, return it with the spaces inside its date removed
     (``2024 年 11 月 5 日`` -> ``2024年11月5日``, ``2024. 11. 20`` -> ``2024.11.20``); digits
     keep their printed width."""
+    if " " not in text:
+        return text  # cleaning leaves only plain spaces, and most values hold none
     match = DATE_RE.search(text)
     if match is None or not any(char.isspace() for char in match.group(0)):
         return text
@@ -199,8 +201,12 @@ def _next_field(line: Line, match: regex.Match[str], labels: LabelSet) -> Line |
     between a date and a Han label away).
     """
     start = match.start("rest")
-    found = labels.inline.search(line.text, start) if start >= 0 else None
-    return line.with_text(line.text[found.start() :]) if found is not None else None
+    text = line.text
+    # Another label needs its colon: most values have none, and need no search.
+    if start < 0 or ("：" not in text[start:] and ":" not in text[start:]):
+        return None
+    found = labels.inline.search(text, start)
+    return line.with_text(text[found.start() :]) if found is not None else None
 
 
 def _value_before(line: Line, following: Line | None, match: regex.Match[str]) -> str:

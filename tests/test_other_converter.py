@@ -35,7 +35,9 @@ def test_dumps_exist() -> None:
 
 @pytest.mark.parametrize("dump", DUMPS, ids=[f"{d.parent.name}-{d.stem}" for d in DUMPS])
 def test_dump_gives_the_pdfs_entries(dump: Path) -> None:
-    expected = json.loads((FIXTURES / "expected" / f"{dump.stem}.json").read_text("utf-8"))
+    # NAME.txt or NAME.<encoding|crlf|layout>.txt: the golden of pdf/NAME.pdf
+    golden = dump.name.split(".", 1)[0]
+    expected = json.loads((FIXTURES / "expected" / f"{golden}.json").read_text("utf-8"))
     issue = parse(dump).to_dict()
     assert issue["source"]["kind"] == "text"
     assert issue["issue"] == expected["issue"]

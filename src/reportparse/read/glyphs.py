@@ -25,6 +25,7 @@ tenths of an em:
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -44,6 +45,10 @@ DUPLICATE_OFFSET = 0.1
 PAGE_BOX_TOLERANCE = 1.0
 # Gaps of at least this many pairs are needed before the line's median gap is trusted.
 MIN_GAPS_FOR_BASE = 5
+# A page with a glyph this light (0 black .. 1 white), or one glyph this many times the
+# size of another, is looked at for a watermark (watermark.py decides).
+SUSPECT_LIGHT = 0.7
+SUSPECT_SIZE = 3.0
 # How many of the most recent lines a glyph is compared with while grouping.
 _RECENT_LINES = 3
 
@@ -76,6 +81,10 @@ class Char(NamedTuple):
     fontname: str
     size: float
     upright: bool = True
+    # The baseline's angle in degrees, counter-clockwise, in device space (0: horizontal).
+    tilt: float = 0.0
+    # The fill colour's lightness, 0 (black) to 1 (white).
+    lightness: float = 0.0
 
 
 class Annot(NamedTuple):
@@ -89,6 +98,30 @@ class Annot(NamedTuple):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def matrix_tilt(a: float, b: float) -> float:
+    """Given a glyph matrix's first column (device space), return its baseline's angle in
+    degrees, counter-clockwise (0.0 exactly for a horizontal baseline)."""
+    if b == 0:
+        return 0.0
+    return math.degrees(math.atan2(b, a))
+
+
+def fill_lightness(components: tuple[float, ...]) -> float:
+    """Given a fill colour's components in 0..1 (grey, RGB or CMYK by their count), return
+    its lightness: 0 black, 1 white (luma of the RGB it shows as)."""
+    if len(components) == 1:
+        red = green = blue = components[0]
+    elif len(components) == 3:
+        red, green, blue = components
+    elif len(components) == 4:
+        cyan, magenta, yellow, black = components
+        red, green, blue = ((1 - v) * (1 - black) for v in (cyan, magenta, yellow))
+    else:
+        return 0.0
+    value = 0.299 * red + 0.587 * green + 0.114 * blue
+    return min(max(value, 0.0), 1.0)
 
 
 def _em(char: Char) -> float:
@@ -127,6 +160,9 @@ class _Usable(NamedTuple):
 
     chars: list[Char]
     centres: list[float]
+    # Some glyph is turned, light or many times the size of another: the page may carry
+    # a watermark (see watermark.split_watermark); False for the usual page.
+    suspect: bool = False
 
 
 def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
@@ -142,7 +178,7 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     page = list(chars)
     if not page:
         return _Usable([], [])
-    texts, x0s, tops, x1s, bottoms, _, _, uprights = zip(*page, strict=True)
+    texts, x0s, tops, x1s, bottoms, _, sizes, uprights, tilts, lights = zip(*page, strict=True)
     centres = list(map(add, tops, bottoms))
     keep: list[bool] | None = None
     if page_box is None:
@@ -175,7 +211,12 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     # kept, from two sorts on plain float keys, which compare far faster than tuples.
     order = sorted(indexes, key=x0s.__getitem__)
     order.sort(key=centres.__getitem__)
-    return _Usable(list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)))
+    suspect = (
+        any(tilts) or max(lights) >= SUSPECT_LIGHT or max(sizes) >= SUSPECT_SIZE * min(sizes)
+    )
+    return _Usable(
+        list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)), suspect
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -279,6 +320,8 @@ class _Columns(NamedTuple):
     fontnames: tuple[str, ...]
     sizes: tuple[float, ...]
     uprights: tuple[bool, ...]
+    tilts: tuple[float, ...]
+    lightnesses: tuple[float, ...]
 
 
 def _median(values: Sequence[float]) -> float:
@@ -293,7 +336,7 @@ def _median(values: Sequence[float]) -> float:
 def _pair_gaps(columns: _Columns) -> list[float]:
     """Given a line's columns, return each neighbour pair's gap in em: the space between
     the two boxes over the mean of the two glyphs' em sizes."""
-    _, x0s, tops, x1s, bottoms, _, sizes, _ = columns
+    _, x0s, tops, x1s, bottoms, _, sizes, _, _, _ = columns
     widths = map(sub, x0s[1:], x1s)
     if sizes[0] > 0.5 and sizes.count(sizes[0]) == len(sizes):
         # One size throughout: (em + em) / 2 is exactly em.

@@ -16,7 +16,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import DamagedPDFError, LimitExceededError
 from ..model import Page, Warning
 from ..profile import Limits
-from .glyphs import Annot, Char
+from .glyphs import Annot, Char, fill_lightness, matrix_tilt
 from .pages import MAX_ANNOTS_PER_PAGE, Matrix, apply_matrix, build_page, link_annot, page_matrix
 from .pdfium_calls import (
     _NARROW_WIDE,
@@ -33,6 +33,7 @@ from .pdfium_calls import (
     _glyph_box,
     _glyph_matrix,
     _glyph_object,
+    _object_fill,
     _object_font,
     _object_font_size,
     _object_type,
@@ -52,6 +53,7 @@ from .pdfium_runs import (
     _RunCache,
     _RunKey,
 )
+from .watermark import MIN_TILT
 
 
 class _PageReader:
@@ -78,6 +80,9 @@ class _PageReader:
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_arg = ctypes.byref(self._matrix)
         self._float_arg = ctypes.byref(self._float)
+        self._fill = tuple(ctypes.c_uint() for _ in range(4))
+        self._fill_args = tuple(ctypes.byref(value) for value in self._fill)
+        self._lightness: dict[tuple[int, int, int], float] = {}
         self._runs: _RunCache = {}
         self._runs_geometry: tuple[float, ...] = ()
 
@@ -134,8 +139,14 @@ class _PageReader:
 
     def _media_box(self, page: Any) -> tuple[float, float, float, float]:
         values = [ctypes.c_float() for _ in range(4)]
+        rect = pdfium_c.FS_RECTF()
         if pdfium_c.FPDFPage_GetMediaBox(page, *values):
             left, bottom, right, top = (v.value for v in values)
+        elif pdfium_c.FPDF_GetPageBoundingBox(page, rect):
+            # /MediaBox inherited from the page tree (xdvipdfmx puts it there), which
+            # FPDFPage_GetMediaBox does not look up; the page's box does (the crop box,
+            # when there is one, is the media box for every producer met so far).
+            left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         else:  # no /MediaBox anywhere: pdfminer assumes US Letter, so does PDFium
             left, bottom, right, top = 0.0, 0.0, 612.0, 792.0
         return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
@@ -166,6 +177,10 @@ class _PageReader:
         append = chars.append
         last_obj = 0
         fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
+        tilt = lightness = 0.0
+        get_fill, fill, fill_args = _object_fill, self._fill, self._fill_args
+        red, green, blue, _ = fill
+        lightness_of = self._lightness
         run_simple = True
         narrow = 0.0
         last_left = last_right = float("nan")
@@ -197,9 +212,20 @@ class _PageReader:
                     run = runs.get(key)
                     if run is None:
                         run = runs[key] = self._run(key, e, ctm, height)
-                    fontname, size, upright, run_simple, top, bottom = run
+                    fontname, size, upright, run_simple, top, bottom, tilt = run
+                    # The fill colour is the object's own (runs share font and matrix only).
+                    if get_fill(obj_arg, *fill_args):
+                        rgb = (red.value, green.value, blue.value)
+                        lightness = lightness_of.get(rgb, -1.0)
+                        if lightness < 0:
+                            lightness = lightness_of[rgb] = fill_lightness(
+                                tuple(v / 255 for v in rgb)
+                            )
+                    else:
+                        lightness = 0.0
                     simple = run_simple and plain
-                    if upright and not (plain and a > 0 and b == 0):
+                    if upright and not (plain and a > 0 and b == 0) and abs(tilt) < MIN_TILT:
+                        # (Text turned this far is a watermark: no content line uses it.)
                         self.inexact_boxes = True  # see read()
                     narrow = _NARROW_WIDE * size
                 get_box(tp_arg, index, rect_arg)
@@ -220,7 +246,18 @@ class _PageReader:
                     append(
                         new_char(
                             Char,
-                            (glyph, left + ce, top, right + ce, bottom, fontname, size, upright),
+                            (
+                                glyph,
+                                left + ce,
+                                top,
+                                right + ce,
+                                bottom,
+                                fontname,
+                                size,
+                                upright,
+                                tilt,
+                                lightness,
+                            ),
                         )
                     )
                 else:
@@ -228,7 +265,7 @@ class _PageReader:
                     corners = _corners(ctm, (left, right), (rect.bottom, rect.top))
                     x0, x1 = _device_x(corners)
                     y0, y1 = (top, bottom) if run_simple else _device_y(corners, height)
-                    append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
+                    append(Char(glyph, x0, y0, x1, y1, fontname, size, upright, tilt, lightness))
             if len(chars) > limit:
                 raise LimitExceededError(
                     f"page {number} has more than {limit} characters; "
@@ -282,7 +319,9 @@ class _PageReader:
             low, high = min(low, high), max(low, high)
             return _Run(font.name, high - low, upright, True, height - high, height - low)
         # Rotated text (layout drops it) or a rotated page: the loose box will do.
-        return _Run(font.name, font_size * max(abs(db), abs(dd)), upright, False)
+        return _Run(
+            font.name, font_size * max(abs(db), abs(dd)), upright, False, tilt=matrix_tilt(da, db)
+        )
 
     def _font(self, key: int) -> _Font:
         """Given a font's address, return its name and pdfminer's descent."""

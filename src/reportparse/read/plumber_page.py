@@ -15,7 +15,7 @@ from pdfminer.pdftypes import resolve1
 from ..errors import LimitExceededError
 from ..model import OutlineItem, Page, Warning
 from ..profile import Limits
-from .glyphs import Annot, Char
+from .glyphs import Annot, Char, fill_lightness, matrix_tilt
 from .pages import MAX_ANNOTS_PER_PAGE, Matrix, build_page, link_annot, page_matrix
 from .plumber_doc import TooManyChars, damaged_error, open_document, pdf_pages
 from .plumber_outline import decode_pdf_text, read_metadata, read_outline
@@ -82,6 +82,8 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
                     fontname=str(fontname),
                     size=float(item.size),
                     upright=bool(item.upright),
+                    tilt=matrix_tilt(item.matrix[0], item.matrix[1]),
+                    lightness=_lightness(item.graphicstate.ncolor),
                 )
             )
         elif isinstance(item, LTImage):
@@ -89,6 +91,16 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
         elif isinstance(item, LTContainer):
             stack.extend(reversed(list(item)))
     return chars, images
+
+
+def _lightness(color: Any) -> float:
+    """Given pdfminer's fill colour (a grey level, RGB or CMYK components, or a pattern),
+    return its lightness (0 black .. 1 white; 0 for what is not a colour)."""
+    if isinstance(color, (int, float)):
+        return fill_lightness((float(color),))
+    if isinstance(color, (tuple, list)) and all(isinstance(v, (int, float)) for v in color):
+        return fill_lightness(tuple(float(v) for v in color))
+    return 0.0
 
 
 def _decode_uri(value: Any) -> str | None:

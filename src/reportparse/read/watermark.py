@@ -1,0 +1,158 @@
+"""Tell a page's watermark glyphs from its body glyphs, by how they are drawn.
+
+A watermark is text drawn across the body (a firm's name with 版权所有, 内部资料 请勿外传):
+turned, light grey or very large. Its glyphs must never join a line of content, and
+grouped with body lines by their vertical centre they would, so they are split off before
+lines are built and become lines of their own with the role ``watermark``.
+
+Glyphs are judged by *style* (font, size, tilt and fill colour together), so that every
+glyph of one watermark goes the same way even where part of it lies over blank paper. A
+style is a watermark when its glyphs are
+
+* turned: the baseline leans by at least :data:`MIN_TILT` degrees (and is still upright
+  to pdfminer's test; glyphs turned further are dropped by layout anyway); or
+* light grey (lightness in [:data:`MIN_LIGHT`, :data:`MAX_GREY`)) and very large; or
+* light grey, or very large, and drawn over other glyphs (a body glyph's centre lies
+  inside one of its boxes).
+
+"Very large" is at least :data:`HUGE` times the page's median glyph size. White text
+(lightness >= :data:`MAX_GREY`) is text on a dark ground (a banner, a cover), never a
+watermark by its colour; large black text alone is a title.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from .glyphs import SUSPECT_LIGHT, SUSPECT_SIZE, Char, _median
+
+# Degrees a baseline leans before its text counts as turned (OCR'd scans lean a degree
+# or two; watermarks 15 degrees and more).
+MIN_TILT = 5.0
+# Lightness of a light-grey fill (0 black .. 1 white); body text in grey is darker.
+MIN_LIGHT = SUSPECT_LIGHT
+# From this lightness on a fill is white: text on a dark ground.
+MAX_GREY = 0.97
+# Size over the page's median glyph size from which text is "very large".
+HUGE = SUSPECT_SIZE
+
+# (font, size, tilt, lightness): glyphs of one style are judged together.
+_Style = tuple[str, float, float, float]
+
+
+def _style(char: Char) -> _Style:
+    return (char.fontname, char.size, round(char.tilt, 1), round(char.lightness, 3))
+
+
+def split_watermark(
+    chars: Sequence[Char], centres: Sequence[float]
+) -> tuple[list[bool] | None, dict[_Style, str]]:
+    """Given a page's usable glyphs sorted by vertical centre and their doubled centres,
+    return which are watermark glyphs (None: none is) and the reason for each watermark
+    style found.
+
+    Called only for pages whose glyphs make them a suspect (``_Usable.suspect``).
+    """
+    if not chars:
+        return None, {}
+    sizes = [char.size for char in chars]
+    body_size = _median(sizes)
+    huge_from = HUGE * body_size if body_size > 0 else float("inf")
+    suspects: dict[_Style, list[int]] = {}
+    for index, char in enumerate(chars):
+        turned = abs(char.tilt) >= MIN_TILT
+        light = MIN_LIGHT <= char.lightness < MAX_GREY
+        huge = char.size >= huge_from
+        if turned or light or huge:
+            suspects.setdefault(_style(char), []).append(index)
+    if not suspects:
+        return None, {}
+    reasons: dict[_Style, str] = {}
+    for style, indexes in suspects.items():
+        reason = _judge(style, indexes, chars, centres, body_size, huge_from)
+        if reason is not None:
+            reasons[style] = reason
+    if not reasons:
+        return None, {}
+    marked = [False] * len(chars)
+    for style in reasons:
+        for index in suspects[style]:
+            marked[index] = True
+    return marked, reasons
+
+
+def _judge(
+    style: _Style,
+    indexes: list[int],
+    chars: Sequence[Char],
+    centres: Sequence[float],
+    body_size: float,
+    huge_from: float,
+) -> str | None:
+    """Given a suspect style and its glyphs, return why it is a watermark, or None."""
+    _, size, tilt, lightness = style
+    if abs(tilt) >= MIN_TILT:
+        return f"text drawn turned by {abs(tilt):.0f}°"
+    light = MIN_LIGHT <= lightness < MAX_GREY
+    huge = size >= huge_from
+    times = f"{size / body_size:.1f}" if body_size > 0 else "many"
+    if light and huge:
+        return f"light grey text {times} times the body size"
+    if not _over_other_glyphs(indexes, chars, centres):
+        return None
+    if light:
+        return "light grey text drawn over other text"
+    return f"text {times} times the body size drawn over other text"
+
+
+def _over_other_glyphs(indexes: list[int], chars: Sequence[Char], centres: Sequence[float]) -> bool:
+    """Given glyph indexes of one style, return whether a glyph of another style has its
+    centre inside one of their boxes."""
+    own = set(indexes)
+    for index in indexes:
+        char = chars[index]
+        if char.text.isspace():
+            continue
+        left, right = 2 * char.x0, 2 * char.x1
+        start = bisect_left(centres, 2 * char.top)
+        stop = bisect_right(centres, 2 * char.bottom)
+        for other in range(start, stop):
+            if other in own:
+                continue
+            glyph = chars[other]
+            if left <= glyph.x0 + glyph.x1 <= right and not glyph.text.isspace():
+                return True
+    return False
+
+
+def turned_rows(chars: Sequence[Char]) -> list[list[Char]]:
+    """Given glyphs of one turned style, return them as rows along their own baseline
+    (each in reading order), rows ordered top to bottom of the page as their first
+    glyphs are.
+
+    Horizontal grouping would cut a turned line into a piece per page line it crosses; in
+    the baseline's own frame it is one row. A glyph joins a row when its centre lies
+    within half its size of the row's first glyph, across the baseline.
+    """
+    if not chars:
+        return []
+    angle = math.radians(chars[0].tilt)
+    cos, sin = math.cos(angle), math.sin(angle)
+    placed: list[tuple[float, float, Char]] = []
+    for char in chars:
+        x = (char.x0 + char.x1) / 2
+        y = -(char.top + char.bottom) / 2  # upwards, as the tilt is measured
+        placed.append((x * cos + y * sin, y * cos - x * sin, char))
+    placed.sort(key=lambda item: -item[1])
+    rows: list[list[tuple[float, float, Char]]] = []
+    for item in placed:
+        row = rows[-1] if rows else None
+        if row is not None and abs(row[0][1] - item[1]) <= 0.5 * max(item[2].size, 1.0):
+            row.append(item)
+        else:
+            rows.append([item])
+    ordered = [[char for _, _, char in sorted(row, key=lambda item: item[0])] for row in rows]
+    ordered.sort(key=lambda row: min(char.top for char in row))
+    return ordered

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
 from .app import app, settings_of
 from .options import (
     BomOpt,
+    EncodingOpt,
     EngineOpt,
     FormatOpt,
     InputFile,
@@ -28,6 +29,7 @@ from .options import (
     SectionsOpt,
     _is_stdout,
     _refuse_overwriting_input,
+    check_encoding,
     limits_of,
     split_sections,
 )
@@ -66,6 +68,7 @@ def extract(
     password: PasswordOpt = None,
     sections: SectionsOpt = None,
     engine: EngineOpt = "pdfplumber",
+    encoding: EncodingOpt = None,
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
 ) -> None:
@@ -82,6 +85,7 @@ def extract(
         # Check every option before touching the file, so usage errors always exit 2.
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
+        encoding = check_encoding(encoding)
         section_names = split_sections(sections)
         _refuse_overwriting_input(file, output)
 
@@ -93,6 +97,7 @@ def extract(
             sections=section_names,
             engine=engine,
             limits=limits,
+            encoding=encoding,
         )
         issue_dict = issue.to_dict()
         parsed = time.perf_counter()

@@ -17,12 +17,14 @@ if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     pass
 from .app import app, settings_of
 from .options import (
+    EncodingOpt,
     EngineOpt,
     InputFile,
     MaxCharsOpt,
     MaxPagesOpt,
     PagesOpt,
     PasswordOpt,
+    check_encoding,
     limits_of,
 )
 from .output import reporting, say, warn, write_stdout
@@ -44,6 +46,7 @@ def text(
     pages: PagesOpt = None,
     password: PasswordOpt = None,
     engine: EngineOpt = "pdfplumber",
+    encoding: EncodingOpt = None,
     raw: Annotated[
         bool, typer.Option("--raw", help="Show the lines as read, before cleaning.")
     ] = False,
@@ -66,8 +69,16 @@ def text(
     with reporting(settings):
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
+        encoding = check_encoding(encoding)
         started = time.perf_counter()
-        document = read(file, pages=page_list, password=password, engine=engine, limits=limits)
+        document = read(
+            file,
+            pages=page_list,
+            password=password,
+            engine=engine,
+            limits=limits,
+            encoding=encoding,
+        )
         if raw and explain:
             raise UsageError("--explain shows roles after cleaning; leave out --raw")
         if explain:

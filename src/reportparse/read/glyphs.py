@@ -211,9 +211,7 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     # kept, from two sorts on plain float keys, which compare far faster than tuples.
     order = sorted(indexes, key=x0s.__getitem__)
     order.sort(key=centres.__getitem__)
-    suspect = (
-        any(tilts) or max(lights) >= SUSPECT_LIGHT or max(sizes) >= SUSPECT_SIZE * min(sizes)
-    )
+    suspect = any(tilts) or max(lights) >= SUSPECT_LIGHT or max(sizes) >= SUSPECT_SIZE * min(sizes)
     return _Usable(
         list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)), suspect
     )

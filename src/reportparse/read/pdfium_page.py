@@ -390,6 +390,7 @@ class _PageReader:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_END_HYPHEN = "\ufffe"
 
 
 def _page_text(textpage: Any, count: int) -> str | list[str]:
@@ -398,14 +399,19 @@ def _page_text(textpage: Any, count: int) -> str | list[str]:
     written = _get_text(_address(textpage), 0, count, buffer)
     text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
     if len(text) == count and _SURROGATE.search(text) is None:
-        return text
+        # PDFium reports a hyphen that ends a line (a word or URL broken after "-") as
+        # the noncharacter U+FFFE; pdfminer reads the "-" drawn there.
+        return text.replace(_LINE_END_HYPHEN, "-") if _LINE_END_HYPHEN in text else text
     # PDFium left out non-printing chars (NULs, some controls) or wrote surrogate pairs:
     # ask char by char.
     tp = _address(textpage)
     out: list[str] = []
     for index in range(count):
         code = _get_unicode(tp, index)
-        out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
+        if code == 0xFFFE:
+            out.append("-")
+        else:
+            out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
     return out
 
 

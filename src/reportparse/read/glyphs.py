@@ -17,6 +17,12 @@ tenths of an em:
   [0, :data:`MAX_BASE_GAP`] em, so that justified or letter-spaced lines whose every gap is
   wide do not get a space between every glyph). Word's autospace between Han and Latin
   is ~0.25 em and becomes a space; kerning and ordinary letter spacing (< 0.1 em) do not.
+* Scripts (:func:`_by_script`): a gap between two Han glyphs is a space only when it is
+  :data:`SPACE_GAP` wider than the line's median Han-Han gap (justification stretches
+  them all alike; a field or column gap is far wider); in a line whose typical gap is
+  raised by that stretch, a gap between two Latin letters or digits is measured against
+  the Latin pairs' own median, so words set with glue and no space glyph (XeLaTeX) keep
+  their spaces.
 * Next to full-width punctuation (``，。（）“”`` …) the glyph's ink covers only half its
   cell, so tight boxes show ~0.7 em of gap that is no space: there the gap must exceed
   :data:`PUNCT_GAP` em.
@@ -381,6 +387,10 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
         for index in compress(count(), map(gt, pair_gaps, repeat(limit)))
         if pair_gaps[index] > PUNCT_GAP or not _punct_pair(texts[index], texts[index + 1])
     ]
+    if base > 0 or any(_is_han(texts[i][-1]) and _is_han(texts[i + 1][0]) for i in wide):
+        # A justified line mixes two kinds of gap: the stretch between Han glyphs and
+        # the word gaps of Latin text (drawn with or without a space glyph).
+        wide = _by_script(texts, pair_gaps, wide, base)
     if not has_space and not wide:
         return _SPACES.sub(" ", "".join(texts)).strip()
     parts = [" " if space else text for text, space in zip(texts, spaces, strict=True)]
@@ -390,3 +400,55 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
 
 
 _NAN = float("nan")
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_han(ch: str) -> bool:
+    """Whether a char is a full-width letter (Han, kana, Hangul): one em cell, no space
+    around it in CJK text."""
+    return _is_wide(ch) and unicodedata.category(ch)[0] == "L"
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_word_char(ch: str) -> bool:
+    """Whether a char belongs to a word of Latin-like text (a narrow letter or digit)."""
+    return ch.isalnum() and not _is_wide(ch)
+
+
+def _by_script(
+    texts: Sequence[str], pair_gaps: Sequence[float], wide: list[int], base: float
+) -> list[int]:
+    """Given a line whose typical gap is above zero (``base``, in em), its glyphs' texts,
+    pair gaps and the gaps found wide enough for a space, return those gaps corrected
+    by the scripts on either side.
+
+    Justification stretches every gap between two Han glyphs alike: such a gap is a space
+    only when it is :data:`SPACE_GAP` wider than the line's Han-Han median (clamped to
+    :data:`MAX_BASE_GAP`), however the rest of the line is set; a column or field gap is
+    far wider. Between two Latin letters or digits the stretch is not the
+    Han one: a word gap is a space when it is :data:`SPACE_GAP` wider than the median of
+    the Latin pairs, though the line's median, raised by the Han stretch, is wider.
+    """
+    han = [
+        index
+        for index, gap in enumerate(pair_gaps)
+        if gap == gap and _is_han(texts[index][-1]) and _is_han(texts[index + 1][0])
+    ]
+    kept = set(wide)
+    if han and kept.intersection(han):
+        # Every Han pair counts, however few: two glyphs set apart alike are one word
+        # spaced out (a letter-spaced heading), not words.
+        han_limit = min(max(_median([pair_gaps[i] for i in han]), 0.0), MAX_BASE_GAP)
+        han_limit += SPACE_GAP
+        kept.difference_update(index for index in han if pair_gaps[index] <= han_limit)
+    latin = [
+        index
+        for index, gap in enumerate(pair_gaps)
+        if gap == gap and _is_word_char(texts[index][-1]) and _is_word_char(texts[index + 1][0])
+    ]
+    if len(latin) >= MIN_GAPS_FOR_BASE:
+        latin_limit = min(max(_median([pair_gaps[i] for i in latin]), 0.0), MAX_BASE_GAP)
+        latin_limit += SPACE_GAP
+        if latin_limit < base + SPACE_GAP:
+            kept.update(index for index in latin if pair_gaps[index] > latin_limit)
+    return sorted(kept)

@@ -71,10 +71,10 @@ def _grey_huge(pdf: Any) -> None:
     pdf.setFillGray(0)
 
 
-def _grey_over_body(pdf: Any) -> None:
+def _grey_over_body(pdf: Any) -> None:  # 1.6 times the body size, in RGB
     pdf.setFillColorRGB(0.8, 0.8, 0.85)
-    pdf.setFont("Helvetica", 12)
-    pdf.drawString(80, 668, "DO NOT CIRCULATE DO NOT CIRCULATE")
+    pdf.setFont("Helvetica", 18)
+    pdf.drawString(80, 668, "DO NOT CIRCULATE")
     pdf.setFillGray(0)
 
 
@@ -87,7 +87,7 @@ WATERMARKS: dict[str, tuple[Draw, str]] = {
     "turned light grey": (_turned, "ACMELAWCOPYRIGHT"),
     "turned black": (_slight_tilt, "INTERNALONLY"),
     "upright light grey and huge": (_grey_huge, "INTERNALUSE"),
-    "light grey over the body": (_grey_over_body, "DONOTCIRCULATEDONOTCIRCULATE"),
+    "light grey, larger than the body": (_grey_over_body, "DONOTCIRCULATE"),
     "huge black over the body": (_black_huge_over_body, "DRAFT"),
 }
 
@@ -141,7 +141,7 @@ def _white_banner(pdf: Any) -> None:  # white text on a dark band: a banner
     pdf.setFillGray(0)
 
 
-def _grey_footer(pdf: Any) -> None:  # light grey small text clear of the body
+def _grey_footer(pdf: Any) -> None:  # light grey text of about the body's size
     pdf.setFillGray(0.75)
     pdf.setFont("Helvetica", 9)
     pdf.drawString(72, 40, "Acme Law Monthly Review")

@@ -49,6 +49,9 @@ PUNCT_GAP = 0.9
 DUPLICATE_OFFSET = 0.1
 # A char's centre may lie this far (points) outside the page box and still count.
 PAGE_BOX_TOLERANCE = 1.0
+# A line's typical gap (em) from which it counts as stretched (justified, letter-spaced):
+# below it, box rounding; a Latin word gap hidden by less would be narrower than any.
+MIN_STRETCH = 0.05
 # Gaps of at least this many pairs are needed before the line's median gap is trusted.
 MIN_GAPS_FOR_BASE = 5
 # A page with a glyph this light (0 black .. 1 white), or one glyph this many times the
@@ -171,7 +174,9 @@ class _Usable(NamedTuple):
     suspect: bool = False
 
 
-def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
+def _usable_sorted(
+    chars: Iterable[Char], page_box: PageBox | None, *, suspect: bool | None = None
+) -> _Usable:
     """Given a page's chars, return those layout uses, sorted by vertical centre then left
     edge (ties keep their order): upright, with text, not made of control characters
     only, and centred inside ``page_box`` (give or take :data:`PAGE_BOX_TOLERANCE`).
@@ -180,6 +185,9 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     doubling are exact in floating point, so nothing moves across a bound. The tests and
     the sort key run as C-level passes over the page's columns: a page has a thousand
     glyphs and usually every one of them is kept.
+
+    ``suspect`` (may the page carry a watermark?) is worked out from the glyphs unless
+    the engine gives it: it must then be True wherever the glyphs would make it so.
     """
     page = list(chars)
     if not page:
@@ -217,7 +225,10 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     # kept, from two sorts on plain float keys, which compare far faster than tuples.
     order = sorted(indexes, key=x0s.__getitem__)
     order.sort(key=centres.__getitem__)
-    suspect = any(tilts) or max(lights) >= SUSPECT_LIGHT or max(sizes) >= SUSPECT_SIZE * min(sizes)
+    if suspect is None:  # unless the engine knows it already
+        suspect = (
+            any(tilts) or max(lights) >= SUSPECT_LIGHT or max(sizes) >= SUSPECT_SIZE * min(sizes)
+        )
     return _Usable(
         list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)), suspect
     )
@@ -387,7 +398,12 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
         for index in compress(count(), map(gt, pair_gaps, repeat(limit)))
         if pair_gaps[index] > PUNCT_GAP or not _punct_pair(texts[index], texts[index + 1])
     ]
-    if base > 0 or any(_is_han(texts[i][-1]) and _is_han(texts[i + 1][0]) for i in wide):
+    if base >= MIN_STRETCH or (
+        wide
+        and any(
+            map(_han_pair, map(texts.__getitem__, wide), map(texts.__getitem__, map(_next, wide)))
+        )
+    ):
         # A justified line mixes two kinds of gap: the stretch between Han glyphs and
         # the word gaps of Latin text (drawn with or without a space glyph).
         wide = _by_script(texts, pair_gaps, wide, base)
@@ -415,10 +431,38 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() and not _is_wide(ch)
 
 
+# Per glyph text (a ligature's text has several chars): its first or last char's kind.
+@functools.lru_cache(maxsize=8192)
+def _han_first(text: str) -> bool:
+    return _is_han(text[0])
+
+
+@functools.lru_cache(maxsize=8192)
+def _han_last(text: str) -> bool:
+    return _is_han(text[-1])
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_first(text: str) -> bool:
+    return _is_word_char(text[0])
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_last(text: str) -> bool:
+    return _is_word_char(text[-1])
+
+
+_next = (1).__add__
+
+
+def _han_pair(left: str, right: str) -> bool:
+    return _han_last(left) and _han_first(right)
+
+
 def _by_script(
     texts: Sequence[str], pair_gaps: Sequence[float], wide: list[int], base: float
 ) -> list[int]:
-    """Given a line whose typical gap is above zero (``base``, in em), its glyphs' texts,
+    """Given a line's typical gap (``base``, in em), its glyphs' texts,
     pair gaps and the gaps found wide enough for a space, return those gaps corrected
     by the scripts on either side.
 
@@ -429,26 +473,21 @@ def _by_script(
     Han one: a word gap is a space when it is :data:`SPACE_GAP` wider than the median of
     the Latin pairs, though the line's median, raised by the Han stretch, is wider.
     """
-    han = [
-        index
-        for index, gap in enumerate(pair_gaps)
-        if gap == gap and _is_han(texts[index][-1]) and _is_han(texts[index + 1][0])
-    ]
     kept = set(wide)
+    # Pair i lies between glyphs i and i + 1; gaps next to a space glyph are neither.
+    han = list(compress(count(), map(and_, map(_han_last, texts), map(_han_first, texts[1:]))))
     if han and kept.intersection(han):
         # Every Han pair counts, however few: two glyphs set apart alike are one word
         # spaced out (a letter-spaced heading), not words.
-        han_limit = min(max(_median([pair_gaps[i] for i in han]), 0.0), MAX_BASE_GAP)
-        han_limit += SPACE_GAP
-        kept.difference_update(index for index in han if pair_gaps[index] <= han_limit)
-    latin = [
-        index
-        for index, gap in enumerate(pair_gaps)
-        if gap == gap and _is_word_char(texts[index][-1]) and _is_word_char(texts[index + 1][0])
-    ]
+        han_gaps = list(map(pair_gaps.__getitem__, han))
+        han_limit = min(max(_median(han_gaps), 0.0), MAX_BASE_GAP) + SPACE_GAP
+        kept.difference_update(compress(han, map(le, han_gaps, repeat(han_limit))))
+    if base < MIN_STRETCH:
+        return sorted(kept)
+    latin = list(compress(count(), map(and_, map(_word_last, texts), map(_word_first, texts[1:]))))
     if len(latin) >= MIN_GAPS_FOR_BASE:
-        latin_limit = min(max(_median([pair_gaps[i] for i in latin]), 0.0), MAX_BASE_GAP)
-        latin_limit += SPACE_GAP
+        latin_gaps = list(map(pair_gaps.__getitem__, latin))
+        latin_limit = min(max(_median(latin_gaps), 0.0), MAX_BASE_GAP) + SPACE_GAP
         if latin_limit < base + SPACE_GAP:
-            kept.update(index for index in latin if pair_gaps[index] > latin_limit)
+            kept.update(compress(latin, map(gt, latin_gaps, repeat(latin_limit))))
     return sorted(kept)

@@ -304,10 +304,16 @@ def page_lines(
     page_number: int,
     *,
     page_box: PageBox | None = None,
+    suspect: bool | None = None,
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
-    the annotations that could not be placed (a page with no lines)."""
-    usable = _usable_sorted(chars, page_box)
+    the annotations that could not be placed (a page with no lines).
+
+    ``suspect``: whether the page may carry a watermark, when the engine knows it (see
+    :func:`.glyphs._usable_sorted`); watermark glyphs make lines of their own, after the
+    others, with the role "watermark".
+    """
+    usable = _usable_sorted(chars, page_box, suspect=suspect)
     marked, reasons = (
         split_watermark(usable.chars, usable.centres) if usable.suspect else (None, {})
     )

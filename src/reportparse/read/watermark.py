@@ -11,13 +11,15 @@ style is a watermark when its glyphs are
 
 * turned: the baseline leans by at least :data:`MIN_TILT` degrees (and is still upright
   to pdfminer's test; glyphs turned further are dropped by layout anyway); or
-* light grey (lightness in [:data:`MIN_LIGHT`, :data:`MAX_GREY`)) and very large; or
-* light grey, or very large, and drawn over other glyphs (a body glyph's centre lies
-  inside one of its boxes).
+* light grey (lightness in [:data:`MIN_LIGHT`, :data:`MAX_GREY`)) and large: at least
+  :data:`LARGE` times the page's median glyph size; or
+* very large (:data:`HUGE` times the median) and drawn over other glyphs (a glyph of
+  another style has its centre inside one of its boxes).
 
-"Very large" is at least :data:`HUGE` times the page's median glyph size. White text
-(lightness >= :data:`MAX_GREY`) is text on a dark ground (a banner, a cover), never a
-watermark by its colour; large black text alone is a title.
+White text (lightness >= :data:`MAX_GREY`) is text on a dark ground (a banner, a cover),
+never a watermark by its colour; large black text alone is a title; light grey text of
+the body's size is a caption or a running line. Only large text's colour is ever looked
+at, so the PDFium engine asks for the colour of large text objects only.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ MIN_TILT = 5.0
 MIN_LIGHT = SUSPECT_LIGHT
 # From this lightness on a fill is white: text on a dark ground.
 MAX_GREY = 0.97
-# Size over the page's median glyph size from which text is "very large".
+# Size over the page's median glyph size from which light grey text is a watermark.
+LARGE = 1.5
+# Size over the page's median glyph size from which text over other text is a watermark.
 HUGE = SUSPECT_SIZE
 
 # (font, size, tilt, lightness): glyphs of one style are judged together.
@@ -59,19 +63,20 @@ def split_watermark(
         return None, {}
     sizes = [char.size for char in chars]
     body_size = _median(sizes)
-    huge_from = HUGE * body_size if body_size > 0 else float("inf")
+    if body_size <= 0:
+        return None, {}
+    large_from, huge_from = LARGE * body_size, HUGE * body_size
     suspects: dict[_Style, list[int]] = {}
     for index, char in enumerate(chars):
         turned = abs(char.tilt) >= MIN_TILT
-        light = MIN_LIGHT <= char.lightness < MAX_GREY
-        huge = char.size >= huge_from
-        if turned or light or huge:
+        light = MIN_LIGHT <= char.lightness < MAX_GREY and char.size >= large_from
+        if turned or light or char.size >= huge_from:
             suspects.setdefault(_style(char), []).append(index)
     if not suspects:
         return None, {}
     reasons: dict[_Style, str] = {}
     for style, indexes in suspects.items():
-        reason = _judge(style, indexes, chars, centres, body_size, huge_from)
+        reason = _judge(style, indexes, chars, centres, body_size)
         if reason is not None:
             reasons[style] = reason
     if not reasons:
@@ -89,22 +94,17 @@ def _judge(
     chars: Sequence[Char],
     centres: Sequence[float],
     body_size: float,
-    huge_from: float,
 ) -> str | None:
     """Given a suspect style and its glyphs, return why it is a watermark, or None."""
     _, size, tilt, lightness = style
     if abs(tilt) >= MIN_TILT:
         return f"text drawn turned by {abs(tilt):.0f}°"
-    light = MIN_LIGHT <= lightness < MAX_GREY
-    huge = size >= huge_from
-    times = f"{size / body_size:.1f}" if body_size > 0 else "many"
-    if light and huge:
-        return f"light grey text {times} times the body size"
-    if not _over_other_glyphs(indexes, chars, centres):
-        return None
-    if light:
-        return "light grey text drawn over other text"
-    return f"text {times} times the body size drawn over other text"
+    times = size / body_size
+    if MIN_LIGHT <= lightness < MAX_GREY and times >= LARGE:
+        return f"light grey text {times:.1f} times the body size"
+    if times >= HUGE and _over_other_glyphs(indexes, chars, centres):
+        return f"text {times:.1f} times the body size drawn over other text"
+    return None
 
 
 def _over_other_glyphs(indexes: list[int], chars: Sequence[Char], centres: Sequence[float]) -> bool:

@@ -92,7 +92,9 @@ class Char(NamedTuple):
     upright: bool = True
     # The baseline's angle in degrees, counter-clockwise, in device space (0: horizontal).
     tilt: float = 0.0
-    # The fill colour's lightness, 0 (black) to 1 (white).
+    # The fill colour's lightness, 0 (black) to 1 (white). Only light fills of large
+    # text decide anything (watermark.py): the PDFium engine asks for no other and
+    # leaves 0.0 there.
     lightness: float = 0.0
 
 
@@ -401,7 +403,11 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
     if base >= MIN_STRETCH or (
         wide
         and any(
-            map(_han_pair, map(texts.__getitem__, wide), map(texts.__getitem__, map(_next, wide)))
+            map(
+                and_,
+                map(_han_last, map(texts.__getitem__, wide)),
+                map(_han_first, map(texts.__getitem__, map(_next, wide))),
+            )
         )
     ):
         # A justified line mixes two kinds of gap: the stretch between Han glyphs and
@@ -453,10 +459,6 @@ def _word_last(text: str) -> bool:
 
 
 _next = (1).__add__
-
-
-def _han_pair(left: str, right: str) -> bool:
-    return _han_last(left) and _han_first(right)
 
 
 def _by_script(

@@ -6,8 +6,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import eq, itemgetter
+from itertools import compress, groupby
+from operator import eq, itemgetter, not_
 from typing import NamedTuple
 
 from ..model import Line, LinkAnchor
@@ -131,9 +131,12 @@ def _make_line(group: _LineChars, page_number: int) -> Line | None:
     if not text:
         return None
     if True in spaces:
-        ink = [char for char, space in zip(chars, spaces, strict=True) if not space]
+        ink = list(compress(chars, map(not_, spaces)))
         columns = _Columns(*zip(*ink, strict=True))
     font = _main_font(columns.fontnames)
+    sizes = columns.sizes
+    # One size throughout (most lines): its median, without a sort.
+    size = sizes[0] if sizes.count(sizes[0]) == len(sizes) else _median(sizes)
     return Line(
         text=text,
         page=page_number,
@@ -142,7 +145,7 @@ def _make_line(group: _LineChars, page_number: int) -> Line | None:
         x1=max(columns.x1s),
         bottom=max(columns.bottoms),
         font=font,
-        size=round(float(_median(columns.sizes)), 2),
+        size=round(float(size), 2),
         bold=is_bold_font(font),
     )
 

@@ -294,20 +294,20 @@ class _PageReader:
         if largest < FILL_FROM * smallest:
             return False
         suspect = bool(largest >= SUSPECT_SIZE * smallest)
+        ends = (*starts[1:], len(chars))
         # Sizes come in long runs of one value: the sort is near linear.
         large = FILL_FROM * _median(list(map(_char_size, chars)))
         red, green, blue, _ = self._fill
         args = self._fill_args
-        ends = (*starts[1:], len(chars))
         for piece in compress(count(), map(ge, sizes, repeat(large))):
             start, end = starts[piece], ends[piece]
             if start == end or not _object_fill(ctypes.c_void_p(objects[piece]), *args):
                 continue
             # fill_lightness's luma, on PDFium's 0..255 components.
             lightness = (299 * red.value + 587 * green.value + 114 * blue.value) / 255_000
-            if lightness:
+            if lightness >= SUSPECT_LIGHT:  # darker fills decide nothing: left at 0
                 chars[start:end] = [char._replace(lightness=lightness) for char in chars[start:end]]
-                suspect = suspect or lightness >= SUSPECT_LIGHT
+                suspect = True
         return suspect
 
     def _runs_for(self, ctm: Matrix, height: float) -> _RunCache:
@@ -429,7 +429,9 @@ class _PageReader:
 # Objects this many times the median glyph size get their fill colour (layout needs it
 # from watermark.LARGE times its own median on; the margin covers the difference).
 FILL_FROM = 0.8 * LARGE
+
 _char_size = itemgetter(6)
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_END_HYPHEN = "\ufffe"

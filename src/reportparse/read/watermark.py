@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import compress, count, repeat
+from operator import ge, itemgetter
 
 from .glyphs import SUSPECT_LIGHT, SUSPECT_SIZE, Char, _median
 
@@ -41,6 +43,8 @@ MAX_GREY = 0.97
 LARGE = 1.5
 # Size over the page's median glyph size from which text over other text is a watermark.
 HUGE = SUSPECT_SIZE
+
+_size, _tilt, _lightness = itemgetter(6), itemgetter(8), itemgetter(9)
 
 # (font, size, tilt, lightness): glyphs of one style are judged together.
 _Style = tuple[str, float, float, float]
@@ -61,19 +65,29 @@ def split_watermark(
     """
     if not chars:
         return None, {}
-    sizes = [char.size for char in chars]
+    # Columns and C-level scans: a suspect page is any page with a large title, and only
+    # its few turned, light or large glyphs are looked at one by one.
+    sizes = list(map(_size, chars))
     body_size = _median(sizes)
     if body_size <= 0:
         return None, {}
     large_from, huge_from = LARGE * body_size, HUGE * body_size
-    suspects: dict[_Style, list[int]] = {}
-    for index, char in enumerate(chars):
-        turned = abs(char.tilt) >= MIN_TILT
-        light = MIN_LIGHT <= char.lightness < MAX_GREY and char.size >= large_from
-        if turned or light or char.size >= huge_from:
-            suspects.setdefault(_style(char), []).append(index)
-    if not suspects:
+    found = set(compress(count(), map(ge, sizes, repeat(huge_from))))
+    tilts = list(map(_tilt, chars))
+    if any(tilts):
+        found.update(compress(count(), map(ge, map(abs, tilts), repeat(MIN_TILT))))
+    lights = list(map(_lightness, chars))
+    if max(lights) >= MIN_LIGHT:
+        found.update(
+            index
+            for index in compress(count(), map(ge, lights, repeat(MIN_LIGHT)))
+            if lights[index] < MAX_GREY and sizes[index] >= large_from
+        )
+    if not found:
         return None, {}
+    suspects: dict[_Style, list[int]] = {}
+    for index in sorted(found):
+        suspects.setdefault(_style(chars[index]), []).append(index)
     reasons: dict[_Style, str] = {}
     for style, indexes in suspects.items():
         reason = _judge(style, indexes, chars, centres, body_size)

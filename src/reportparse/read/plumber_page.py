@@ -3,6 +3,7 @@ that serves the pdfium engine's fallbacks."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -82,8 +83,8 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
                     fontname=str(fontname),
                     size=float(item.size),
                     upright=bool(item.upright),
-                    tilt=matrix_tilt(item.matrix[0], item.matrix[1]),
-                    lightness=_lightness(item.graphicstate.ncolor),
+                    tilt=0.0 if item.matrix[1] == 0 else matrix_tilt(*item.matrix[:2]),
+                    lightness=_lightness_of(item.graphicstate.ncolor),
                 )
             )
         elif isinstance(item, LTImage):
@@ -91,6 +92,22 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
         elif isinstance(item, LTContainer):
             stack.extend(reversed(list(item)))
     return chars, images
+
+
+def _lightness_of(color: Any) -> float:
+    """Given pdfminer's fill colour, return its lightness, remembered per colour (a page
+    has a few colours and a thousand glyphs)."""
+    if not color:
+        return 0.0  # black in any colour space, or none
+    try:
+        return _lightness_cached(color)
+    except TypeError:  # a list: not hashable
+        return _lightness(color)
+
+
+@functools.lru_cache(maxsize=256)
+def _lightness_cached(color: Any) -> float:
+    return _lightness(color)
 
 
 def _lightness(color: Any) -> float:

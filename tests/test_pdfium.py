@@ -252,3 +252,18 @@ def test_rotated_text_is_read_as_pdfplumber_reads_it(tmp_path: Path) -> None:
     # Exactly pdfminer's lines, glyph stand-ins and all (PDFium would read /ActualText).
     plumber = api.read(turned, engine="pdfplumber")
     assert [line.text for line in landscape.lines()] == [line.text for line in plumber.lines()]
+
+
+def test_a_hyphen_ending_a_line_is_read_as_drawn(tmp_path: Path) -> None:
+    # PDFium reports a "-" that ends a line as U+FFFE (its hyphenation mark).
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    path = tmp_path / "hyphen.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 700, "https://example.com/news/merger-review-phase-two-")
+    pdf.drawString(72, 686, "notice.html and more text")
+    pdf.showPage()
+    pdf.save()
+    texts = [line.text for line in api.read(path, engine="pdfium").lines()]
+    assert texts == [line.text for line in api.read(path, engine="pdfplumber").lines()]
+    assert texts[0].endswith("phase-two-")

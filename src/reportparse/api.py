@@ -78,18 +78,23 @@ def read(
     password: str | None = None,
     engine: Engine | str = "pdfplumber",
     limits: Limits = DEFAULT_LIMITS,
+    encoding: str | None = None,
 ) -> Document:
-    """Given a PDF or text dump, return its pages as lines (nothing cleaned yet)."""
+    """Given a PDF or text dump, return its pages as lines (nothing cleaned yet).
+
+    ``encoding`` is a text dump's (e.g. "gb18030"); None recognises UTF-8, UTF-16 and
+    UTF-32 with a byte-order mark, GB18030/GBK and Big5. A PDF ignores it.
+    """
     file_path = Path(path)
     _check_readable(file_path)
     page_numbers = parse_page_spec(pages)
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    kind = sniff_kind(file_path)
+    kind = sniff_kind(file_path, encoding)
     if kind == "text":
         from .read.textdump import read_text_dump
 
-        return read_text_dump(file_path, pages=page_numbers, limits=limits)
+        return read_text_dump(file_path, pages=page_numbers, limits=limits, encoding=encoding)
     if engine == "pdfium":
         from .read.pdfium_engine import read_pdf as read_pdfium
 
@@ -109,15 +114,19 @@ def parse(
     profile: Profile = DEFAULT_PROFILE,
     limits: Limits = DEFAULT_LIMITS,
     infer: bool = True,
+    encoding: str | None = None,
 ) -> Issue:
     """Given a PDF or text dump of one issue, return the Issue with all its entries.
 
     With the built-in profile (``sections`` aside) and ``infer``, an issue the built-in
     profile does not fit is parsed with a profile inferred from it (warning
-    ``inferred-profile``); a profile from a file is used as it is.
+    ``inferred-profile``); a profile from a file is used as it is. ``encoding``: a text
+    dump's, as for :func:`read`.
     """
     active = profile.with_sections(sections)
-    document = read(path, pages=pages, password=password, engine=engine, limits=limits)
+    document = read(
+        path, pages=pages, password=password, engine=engine, limits=limits, encoding=encoding
+    )
     return parse_document(document, profile=active, infer=infer)
 
 

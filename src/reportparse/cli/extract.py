@@ -14,6 +14,7 @@ from .app import app, settings_of
 from .options import (
     BomOpt,
     DbOpt,
+    EncodingOpt,
     EngineOpt,
     FormatOpt,
     InputFile,
@@ -26,6 +27,7 @@ from .options import (
     SectionsOpt,
     _is_stdout,
     _refuse_overwriting_input,
+    check_encoding,
     limits_of,
     profile_of,
     split_sections,
@@ -68,6 +70,7 @@ def extract(
     password: PasswordOpt = None,
     sections: SectionsOpt = None,
     engine: EngineOpt = "pdfplumber",
+    encoding: EncodingOpt = None,
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
     db: DbOpt = None,
@@ -87,6 +90,7 @@ def extract(
         # Check every option before touching the file, so usage errors always exit 2.
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
+        encoding = check_encoding(encoding)
         section_names = split_sections(sections)
         active_profile = profile_of(profile)
         _refuse_overwriting_input(file, output)
@@ -102,6 +106,7 @@ def extract(
             engine=engine,
             profile=active_profile,
             limits=limits,
+            encoding=encoding,
         )
         issue_dict = issue.to_dict()
         parsed = time.perf_counter()

@@ -12,6 +12,7 @@ import typer
 
 from ..errors import UsageError
 from ..profile import DEFAULT_PROFILE, Limits, Profile
+from ..read.encodings import codec_for
 
 if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     pass
@@ -26,7 +27,7 @@ InputFile = Annotated[
     str,
     typer.Argument(
         metavar="FILE",
-        help="A newsletter issue: a PDF, or a UTF-8 text dump of one.",
+        help="A newsletter issue: a PDF, or a text dump of one (see --encoding).",
         show_default=False,
     ),
 ]
@@ -47,6 +48,15 @@ PasswordOpt = Annotated[
 EngineOpt = Annotated[
     EngineName,
     typer.Option("--engine", help="PDF library that extracts the characters."),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="Encoding of a text dump, e.g. gb18030, big5, utf-16 (default: recognised: "
+        "UTF-8, UTF-16/32 with BOM, GB18030/GBK, Big5). PDFs ignore it.",
+    ),
 ]
 SectionsOpt = Annotated[
     str | None,
@@ -150,3 +160,16 @@ def _refuse_overwriting_input(file: str, output: Path | None) -> None:
     with contextlib.suppress(OSError):
         if os.path.samefile(file, output):
             raise UsageError("--output names the input file; choose another output path")
+
+
+def check_encoding(name: str | None) -> str | None:
+    """Given --encoding's value, return it, or raise a usage error for an unknown name."""
+    if name is None:
+        return None
+    try:
+        codec_for(name)
+    except LookupError:
+        raise UsageError(
+            f"unknown encoding {name!r} for --encoding (e.g. utf-8, gb18030, big5, utf-16)"
+        ) from None
+    return name

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
     pass
 from .app import app, settings_of
 from .options import (
+    EncodingOpt,
     EngineOpt,
     InputFile,
     MaxCharsOpt,
@@ -24,6 +25,7 @@ from .options import (
     PagesOpt,
     PasswordOpt,
     ProfileOpt,
+    check_encoding,
     limits_of,
     profile_of,
 )
@@ -46,6 +48,7 @@ def text(
     pages: PagesOpt = None,
     password: PasswordOpt = None,
     engine: EngineOpt = "pdfplumber",
+    encoding: EncodingOpt = None,
     raw: Annotated[
         bool, typer.Option("--raw", help="Show the lines as read, before cleaning.")
     ] = False,
@@ -70,8 +73,16 @@ def text(
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
         active_profile = profile_of(profile)
+        encoding = check_encoding(encoding)
         started = time.perf_counter()
-        document = read(file, pages=page_list, password=password, engine=engine, limits=limits)
+        document = read(
+            file,
+            pages=page_list,
+            password=password,
+            engine=engine,
+            limits=limits,
+            encoding=encoding,
+        )
         if raw and explain:
             raise UsageError("--explain shows roles after cleaning; leave out --raw")
         if explain:

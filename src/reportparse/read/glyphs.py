@@ -17,6 +17,12 @@ tenths of an em:
   [0, :data:`MAX_BASE_GAP`] em, so that justified or letter-spaced lines whose every gap is
   wide do not get a space between every glyph). Word's autospace between Han and Latin
   is ~0.25 em and becomes a space; kerning and ordinary letter spacing (< 0.1 em) do not.
+* Scripts (:func:`_by_script`): a gap between two Han glyphs is a space only when it is
+  :data:`SPACE_GAP` wider than the line's median Han-Han gap (justification stretches
+  them all alike; a field or column gap is far wider); in a line whose typical gap is
+  raised by that stretch, a gap between two Latin letters or digits is measured against
+  the Latin pairs' own median, so words set with glue and no space glyph (XeLaTeX) keep
+  their spaces.
 * Next to full-width punctuation (``，。（）“”`` …) the glyph's ink covers only half its
   cell, so tight boxes show ~0.7 em of gap that is no space: there the gap must exceed
   :data:`PUNCT_GAP` em.
@@ -25,6 +31,7 @@ tenths of an em:
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -42,8 +49,15 @@ PUNCT_GAP = 0.9
 DUPLICATE_OFFSET = 0.1
 # A char's centre may lie this far (points) outside the page box and still count.
 PAGE_BOX_TOLERANCE = 1.0
+# A line's typical gap (em) from which it counts as stretched (justified, letter-spaced):
+# below it, box rounding; a Latin word gap hidden by less would be narrower than any.
+MIN_STRETCH = 0.05
 # Gaps of at least this many pairs are needed before the line's median gap is trusted.
 MIN_GAPS_FOR_BASE = 5
+# A page with a glyph this light (0 black .. 1 white), or one glyph this many times the
+# size of another, is looked at for a watermark (watermark.py decides).
+SUSPECT_LIGHT = 0.7
+SUSPECT_SIZE = 3.0
 # How many of the most recent lines a glyph is compared with while grouping.
 _RECENT_LINES = 3
 
@@ -76,6 +90,12 @@ class Char(NamedTuple):
     fontname: str
     size: float
     upright: bool = True
+    # The baseline's angle in degrees, counter-clockwise, in device space (0: horizontal).
+    tilt: float = 0.0
+    # The fill colour's lightness, 0 (black) to 1 (white). Only light fills of large
+    # text decide anything (watermark.py): the PDFium engine asks for no other and
+    # leaves 0.0 there.
+    lightness: float = 0.0
 
 
 class Annot(NamedTuple):
@@ -89,6 +109,30 @@ class Annot(NamedTuple):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def matrix_tilt(a: float, b: float) -> float:
+    """Given a glyph matrix's first column (device space), return its baseline's angle in
+    degrees, counter-clockwise (0.0 exactly for a horizontal baseline)."""
+    if b == 0:
+        return 0.0
+    return math.degrees(math.atan2(b, a))
+
+
+def fill_lightness(components: tuple[float, ...]) -> float:
+    """Given a fill colour's components in 0..1 (grey, RGB or CMYK by their count), return
+    its lightness: 0 black, 1 white (luma of the RGB it shows as)."""
+    if len(components) == 1:
+        red = green = blue = components[0]
+    elif len(components) == 3:
+        red, green, blue = components
+    elif len(components) == 4:
+        cyan, magenta, yellow, black = components
+        red, green, blue = ((1 - v) * (1 - black) for v in (cyan, magenta, yellow))
+    else:
+        return 0.0
+    value = 0.299 * red + 0.587 * green + 0.114 * blue
+    return min(max(value, 0.0), 1.0)
 
 
 def _em(char: Char) -> float:
@@ -127,9 +171,14 @@ class _Usable(NamedTuple):
 
     chars: list[Char]
     centres: list[float]
+    # Some glyph is turned, light or many times the size of another: the page may carry
+    # a watermark (see watermark.split_watermark); False for the usual page.
+    suspect: bool = False
 
 
-def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
+def _usable_sorted(
+    chars: Iterable[Char], page_box: PageBox | None, *, suspect: bool | None = None
+) -> _Usable:
     """Given a page's chars, return those layout uses, sorted by vertical centre then left
     edge (ties keep their order): upright, with text, not made of control characters
     only, and centred inside ``page_box`` (give or take :data:`PAGE_BOX_TOLERANCE`).
@@ -138,11 +187,14 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     doubling are exact in floating point, so nothing moves across a bound. The tests and
     the sort key run as C-level passes over the page's columns: a page has a thousand
     glyphs and usually every one of them is kept.
+
+    ``suspect`` (may the page carry a watermark?) is worked out from the glyphs unless
+    the engine gives it: it must then be True wherever the glyphs would make it so.
     """
     page = list(chars)
     if not page:
         return _Usable([], [])
-    texts, x0s, tops, x1s, bottoms, _, _, uprights = zip(*page, strict=True)
+    texts, x0s, tops, x1s, bottoms, _, sizes, uprights, tilts, lights = zip(*page, strict=True)
     centres = list(map(add, tops, bottoms))
     keep: list[bool] | None = None
     if page_box is None:
@@ -175,7 +227,13 @@ def _usable_sorted(chars: Iterable[Char], page_box: PageBox | None) -> _Usable:
     # kept, from two sorts on plain float keys, which compare far faster than tuples.
     order = sorted(indexes, key=x0s.__getitem__)
     order.sort(key=centres.__getitem__)
-    return _Usable(list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)))
+    if suspect is None:  # unless the engine knows it already
+        suspect = (
+            any(tilts) or max(lights) >= SUSPECT_LIGHT or max(sizes) >= SUSPECT_SIZE * min(sizes)
+        )
+    return _Usable(
+        list(map(page.__getitem__, order)), list(map(centres.__getitem__, order)), suspect
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -279,6 +337,8 @@ class _Columns(NamedTuple):
     fontnames: tuple[str, ...]
     sizes: tuple[float, ...]
     uprights: tuple[bool, ...]
+    tilts: tuple[float, ...]
+    lightnesses: tuple[float, ...]
 
 
 def _median(values: Sequence[float]) -> float:
@@ -293,7 +353,7 @@ def _median(values: Sequence[float]) -> float:
 def _pair_gaps(columns: _Columns) -> list[float]:
     """Given a line's columns, return each neighbour pair's gap in em: the space between
     the two boxes over the mean of the two glyphs' em sizes."""
-    _, x0s, tops, x1s, bottoms, _, sizes, _ = columns
+    _, x0s, tops, x1s, bottoms, _, sizes, _, _, _ = columns
     widths = map(sub, x0s[1:], x1s)
     if sizes[0] > 0.5 and sizes.count(sizes[0]) == len(sizes):
         # One size throughout: (em + em) / 2 is exactly em.
@@ -340,6 +400,19 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
         for index in compress(count(), map(gt, pair_gaps, repeat(limit)))
         if pair_gaps[index] > PUNCT_GAP or not _punct_pair(texts[index], texts[index + 1])
     ]
+    if base >= MIN_STRETCH or (
+        wide
+        and any(
+            map(
+                and_,
+                map(_han_last, map(texts.__getitem__, wide)),
+                map(_han_first, map(texts.__getitem__, map(_next, wide))),
+            )
+        )
+    ):
+        # A justified line mixes two kinds of gap: the stretch between Han glyphs and
+        # the word gaps of Latin text (drawn with or without a space glyph).
+        wide = _by_script(texts, pair_gaps, wide, base)
     if not has_space and not wide:
         return _SPACES.sub(" ", "".join(texts)).strip()
     parts = [" " if space else text for text, space in zip(texts, spaces, strict=True)]
@@ -349,3 +422,74 @@ def _join(columns: _Columns, spaces: list[bool]) -> str:
 
 
 _NAN = float("nan")
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_han(ch: str) -> bool:
+    """Whether a char is a full-width letter (Han, kana, Hangul): one em cell, no space
+    around it in CJK text."""
+    return _is_wide(ch) and unicodedata.category(ch)[0] == "L"
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_word_char(ch: str) -> bool:
+    """Whether a char belongs to a word of Latin-like text (a narrow letter or digit)."""
+    return ch.isalnum() and not _is_wide(ch)
+
+
+# Per glyph text (a ligature's text has several chars): its first or last char's kind.
+@functools.lru_cache(maxsize=8192)
+def _han_first(text: str) -> bool:
+    return _is_han(text[0])
+
+
+@functools.lru_cache(maxsize=8192)
+def _han_last(text: str) -> bool:
+    return _is_han(text[-1])
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_first(text: str) -> bool:
+    return _is_word_char(text[0])
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_last(text: str) -> bool:
+    return _is_word_char(text[-1])
+
+
+_next = (1).__add__
+
+
+def _by_script(
+    texts: Sequence[str], pair_gaps: Sequence[float], wide: list[int], base: float
+) -> list[int]:
+    """Given a line's typical gap (``base``, in em), its glyphs' texts,
+    pair gaps and the gaps found wide enough for a space, return those gaps corrected
+    by the scripts on either side.
+
+    Justification stretches every gap between two Han glyphs alike: such a gap is a space
+    only when it is :data:`SPACE_GAP` wider than the line's Han-Han median (clamped to
+    :data:`MAX_BASE_GAP`), however the rest of the line is set; a column or field gap is
+    far wider. Between two Latin letters or digits the stretch is not the
+    Han one: a word gap is a space when it is :data:`SPACE_GAP` wider than the median of
+    the Latin pairs, though the line's median, raised by the Han stretch, is wider.
+    """
+    kept = set(wide)
+    # Pair i lies between glyphs i and i + 1; gaps next to a space glyph are neither.
+    han = list(compress(count(), map(and_, map(_han_last, texts), map(_han_first, texts[1:]))))
+    if han and kept.intersection(han):
+        # Every Han pair counts, however few: two glyphs set apart alike are one word
+        # spaced out (a letter-spaced heading), not words.
+        han_gaps = list(map(pair_gaps.__getitem__, han))
+        han_limit = min(max(_median(han_gaps), 0.0), MAX_BASE_GAP) + SPACE_GAP
+        kept.difference_update(compress(han, map(le, han_gaps, repeat(han_limit))))
+    if base < MIN_STRETCH:
+        return sorted(kept)
+    latin = list(compress(count(), map(and_, map(_word_last, texts), map(_word_first, texts[1:]))))
+    if len(latin) >= MIN_GAPS_FOR_BASE:
+        latin_gaps = list(map(pair_gaps.__getitem__, latin))
+        latin_limit = min(max(_median(latin_gaps), 0.0), MAX_BASE_GAP) + SPACE_GAP
+        if latin_limit < base + SPACE_GAP:
+            kept.update(compress(latin, map(gt, latin_gaps, repeat(latin_limit))))
+    return sorted(kept)

@@ -6,13 +6,14 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import eq, itemgetter
+from itertools import compress, groupby
+from operator import eq, itemgetter, not_
 from typing import NamedTuple
 
 from ..model import Line, LinkAnchor
 from .glyphs import (
     _RECENT_LINES,
+    _SPACES,
     LINE_CENTRE_TOLERANCE,
     Annot,
     Char,
@@ -31,6 +32,7 @@ from .glyphs import (
     is_bold_font,
     join_chars,
 )
+from .watermark import MIN_TILT, _Style, _style, split_watermark, turned_rows
 
 # --------------------------------------------------------------------------- grouping
 
@@ -129,9 +131,12 @@ def _make_line(group: _LineChars, page_number: int) -> Line | None:
     if not text:
         return None
     if True in spaces:
-        ink = [char for char, space in zip(chars, spaces, strict=True) if not space]
+        ink = list(compress(chars, map(not_, spaces)))
         columns = _Columns(*zip(*ink, strict=True))
     font = _main_font(columns.fontnames)
+    sizes = columns.sizes
+    # One size throughout (most lines): its median, without a sort.
+    size = sizes[0] if sizes.count(sizes[0]) == len(sizes) else _median(sizes)
     return Line(
         text=text,
         page=page_number,
@@ -140,7 +145,7 @@ def _make_line(group: _LineChars, page_number: int) -> Line | None:
         x1=max(columns.x1s),
         bottom=max(columns.bottoms),
         font=font,
-        size=round(float(_median(columns.sizes)), 2),
+        size=round(float(size), 2),
         bold=is_bold_font(font),
     )
 
@@ -170,14 +175,10 @@ def chars_to_lines(
 
     Each line has its text (see :func:`join_chars`), its box, the font most of its glyphs
     use (subset tag removed), the median font size and whether that font is bold.
+    Watermark glyphs (see :mod:`.watermark`) make lines of their own after the others,
+    with the role "watermark".
     """
-    usable = _usable_sorted(chars, page_box)
-    lines: list[Line] = []
-    for group in _group_usable(usable.chars):
-        line = _make_line(group, page_number)
-        if line is not None:
-            lines.append(line)
-    return lines
+    return page_lines(list(chars), [], page_number, page_box=page_box)[0]
 
 
 # --------------------------------------------------------------------------- links
@@ -256,7 +257,7 @@ def _attach(
         return []
     # Sorted by vertical centre, so each annotation only looks at the glyphs in its band;
     # doubled centres (top + bottom) against doubled bounds: exact, and no division.
-    ordered, centres = usable
+    ordered, centres, _ = usable
     placed: dict[int, list[tuple[float, LinkAnchor]]] = {}
     unplaced: list[Annot] = []
     for annot in sorted(annots, key=lambda a: (a.top, a.x0)):
@@ -306,10 +307,25 @@ def page_lines(
     page_number: int,
     *,
     page_box: PageBox | None = None,
+    suspect: bool | None = None,
 ) -> tuple[list[Line], list[Annot]]:
     """Given one page's chars and link annotations, return its lines with their links and
-    the annotations that could not be placed (a page with no lines)."""
-    usable = _usable_sorted(chars, page_box)
+    the annotations that could not be placed (a page with no lines).
+
+    ``suspect``: whether the page may carry a watermark, when the engine knows it (see
+    :func:`.glyphs._usable_sorted`); watermark glyphs make lines of their own, after the
+    others, with the role "watermark".
+    """
+    usable = _usable_sorted(chars, page_box, suspect=suspect)
+    marked, reasons = (
+        split_watermark(usable.chars, usable.centres) if usable.suspect else (None, {})
+    )
+    watermark: list[Line] = []
+    if marked is not None:
+        # Watermark glyphs make lines of their own (role "watermark"), after the body's;
+        # the body's lines and links are built as if they were not there.
+        usable, drawn = _split_usable(usable, marked)
+        watermark = _watermark_lines(drawn, reasons, page_number)
     lines: list[Line] = []
     line_of: dict[int, int] = {}
     for group in _group_usable(usable.chars):
@@ -319,4 +335,57 @@ def page_lines(
                 line_of.update(dict.fromkeys(map(id, group.chars), len(lines)))
             lines.append(line)
     unplaced = _attach(lines, usable, annots, line_of)
-    return lines, unplaced
+    return lines + watermark, unplaced
+
+
+def _watermark_lines(
+    chars: Sequence[Char], reasons: dict[_Style, str], page_number: int
+) -> list[Line]:
+    """Given a page's watermark glyphs and the reason for each style, return their lines
+    (role "watermark"): turned text in rows along its own baseline, upright text in
+    lines as the body's."""
+    turned: dict[float, list[Char]] = {}
+    upright: list[Char] = []
+    for char in chars:
+        if abs(char.tilt) >= MIN_TILT:
+            turned.setdefault(round(char.tilt, 1), []).append(char)
+        else:
+            upright.append(char)
+    groups = [group.chars for group in _group_usable(upright)]
+    for same_tilt in turned.values():
+        groups.extend(turned_rows(same_tilt))
+    lines: list[Line] = []
+    for group in groups:
+        ink = [char for char in group if not char.text.isspace()]
+        if not ink:
+            continue
+        text = _SPACES.sub(" ", "".join(char.text for char in group)).strip()
+        columns = _Columns(*zip(*ink, strict=True))
+        font = _main_font(columns.fontnames)
+        line = Line(
+            text=text,
+            page=page_number,
+            x0=min(columns.x0s),
+            top=min(columns.tops),
+            x1=max(columns.x1s),
+            bottom=max(columns.bottoms),
+            font=font,
+            size=round(float(_median(columns.sizes)), 2),
+            bold=is_bold_font(font),
+        )
+        lines.append(line.with_role("watermark", reasons.get(_style(group[0]), "watermark")))
+    return lines
+
+
+def _split_usable(usable: _Usable, marked: Sequence[bool]) -> tuple[_Usable, list[Char]]:
+    """Given usable glyphs and which are watermark glyphs, return the others (still
+    sorted, with their centres) and the watermark glyphs (sorted as they were)."""
+    body = _Usable([], [])
+    drawn: list[Char] = []
+    for char, centre, mark in zip(usable.chars, usable.centres, marked, strict=True):
+        if mark:
+            drawn.append(char)
+        else:
+            body.chars.append(char)
+            body.centres.append(centre)
+    return body, drawn

@@ -108,6 +108,7 @@ def build_page(
     size: tuple[float, float],
     count_images: Callable[[], int],
     warnings: list[Warning],
+    suspect: bool | None = None,
 ) -> Page:
     """Given one page's glyphs, link annotations, size and a counter of its images, return
     the Page.
@@ -118,7 +119,9 @@ def build_page(
     """
     width, height = size
     char_count = text_char_count(chars)
-    lines, unplaced = page_lines(chars, annots, number, page_box=(0.0, 0.0, width, height))
+    lines, unplaced = page_lines(
+        chars, annots, number, page_box=(0.0, 0.0, width, height), suspect=suspect
+    )
     for annot in unplaced:
         warnings.append(
             Warning("link-not-placed", f"link {annot.uri} is on a page without text", number)

@@ -55,6 +55,8 @@ _page_object = _proto(pdfium_c.FPDFPage_GetObject, _VP)
 _form_object_count = _proto(pdfium_c.FPDFFormObj_CountObjects, _INT)
 # FPDFFormObj_GetObject's index is an unsigned long: typed, so no int is passed short.
 _form_object = _proto(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+# Per text object: (object, byref(c_uint) x 4) -> success; red, green, blue, alpha 0..255.
+_object_fill = _proto(pdfium_c.FPDFPageObj_GetFillColor, _INT)
 _object_type = _proto(pdfium_c.FPDFPageObj_GetType, _INT)
 # FS_MATRIX is six C floats: a, b, c, d, e, f.
 _unpack_matrix = struct.Struct("6f").unpack_from

@@ -7,7 +7,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import ge, itemgetter
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -16,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import DamagedPDFError, LimitExceededError
 from ..model import Page, Warning
 from ..profile import Limits
-from .glyphs import Annot, Char
+from .glyphs import SUSPECT_LIGHT, SUSPECT_SIZE, Annot, Char, _median, matrix_tilt
 from .pages import MAX_ANNOTS_PER_PAGE, Matrix, apply_matrix, build_page, link_annot, page_matrix
 from .pdfium_calls import (
     _NARROW_WIDE,
@@ -33,6 +34,7 @@ from .pdfium_calls import (
     _glyph_box,
     _glyph_matrix,
     _glyph_object,
+    _object_fill,
     _object_font,
     _object_font_size,
     _object_type,
@@ -52,6 +54,7 @@ from .pdfium_runs import (
     _RunCache,
     _RunKey,
 )
+from .watermark import LARGE, MIN_TILT
 
 
 class _PageReader:
@@ -70,6 +73,8 @@ class _PageReader:
         self.exact_page = exact_page
         # Set by _chars: the page has upright text PDFium cannot box as pdfminer does.
         self.inexact_boxes = False
+        # Set by _chars: the page may carry a watermark (lines.page_lines).
+        self.suspect = False
         self.fonts: dict[int, _Font] = {}
         self._name_buf = ctypes.create_string_buffer(256)
         self._float = ctypes.c_float()
@@ -78,6 +83,8 @@ class _PageReader:
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_arg = ctypes.byref(self._matrix)
         self._float_arg = ctypes.byref(self._float)
+        self._fill = tuple(ctypes.c_uint() for _ in range(4))
+        self._fill_args = tuple(ctypes.byref(value) for value in self._fill)
         self._runs: _RunCache = {}
         self._runs_geometry: tuple[float, ...] = ()
 
@@ -127,15 +134,27 @@ class _PageReader:
                 warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
             # Built while the page is open: a page without text counts its images.
             return build_page(
-                number, chars, annots, (width, height), lambda: _count_images(page), warnings
+                number,
+                chars,
+                annots,
+                (width, height),
+                lambda: _count_images(page),
+                warnings,
+                suspect=self.suspect,
             )
         finally:
             pdfium_c.FPDF_ClosePage(page)
 
     def _media_box(self, page: Any) -> tuple[float, float, float, float]:
         values = [ctypes.c_float() for _ in range(4)]
+        rect = pdfium_c.FS_RECTF()
         if pdfium_c.FPDFPage_GetMediaBox(page, *values):
             left, bottom, right, top = (v.value for v in values)
+        elif pdfium_c.FPDF_GetPageBoundingBox(page, rect):
+            # /MediaBox inherited from the page tree (xdvipdfmx puts it there), which
+            # FPDFPage_GetMediaBox does not look up; the page's box does (the crop box,
+            # when there is one, is the media box for every producer met so far).
+            left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         else:  # no /MediaBox anywhere: pdfminer assumes US Letter, so does PDFium
             left, bottom, right, top = 0.0, 0.0, 612.0, 792.0
         return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
@@ -144,6 +163,7 @@ class _PageReader:
 
     def _chars(self, textpage: Any, number: int, ctm: Matrix, height: float) -> list[Char]:
         self.inexact_boxes = False
+        self.suspect = False
         count = pdfium_c.FPDFText_CountChars(textpage)
         if count <= 0:
             return []
@@ -166,6 +186,10 @@ class _PageReader:
         append = chars.append
         last_obj = 0
         fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
+        tilt = 0.0
+        tilted = False
+        pieces: list[tuple[int, int, float]] = []
+        pieces_append = pieces.append
         run_simple = True
         narrow = 0.0
         last_left = last_right = float("nan")
@@ -197,9 +221,15 @@ class _PageReader:
                     run = runs.get(key)
                     if run is None:
                         run = runs[key] = self._run(key, e, ctm, height)
-                    fontname, size, upright, run_simple, top, bottom = run
+                    fontname, size, upright, run_simple, top, bottom, tilt = run
+                    if tilt:
+                        tilted = True
+                    # Where this object's glyphs start: large ones get their fill colour
+                    # once the page's sizes are known (see _fill_large).
+                    pieces_append((len(chars), obj, size))
                     simple = run_simple and plain
-                    if upright and not (plain and a > 0 and b == 0):
+                    if upright and not (plain and a > 0 and b == 0) and abs(tilt) < MIN_TILT:
+                        # (Text turned this far is a watermark: no content line uses it.)
                         self.inexact_boxes = True  # see read()
                     narrow = _NARROW_WIDE * size
                 get_box(tp_arg, index, rect_arg)
@@ -220,7 +250,18 @@ class _PageReader:
                     append(
                         new_char(
                             Char,
-                            (glyph, left + ce, top, right + ce, bottom, fontname, size, upright),
+                            (
+                                glyph,
+                                left + ce,
+                                top,
+                                right + ce,
+                                bottom,
+                                fontname,
+                                size,
+                                upright,
+                                tilt,
+                                0.0,
+                            ),
                         )
                     )
                 else:
@@ -228,13 +269,46 @@ class _PageReader:
                     corners = _corners(ctm, (left, right), (rect.bottom, rect.top))
                     x0, x1 = _device_x(corners)
                     y0, y1 = (top, bottom) if run_simple else _device_y(corners, height)
-                    append(Char(glyph, x0, y0, x1, y1, fontname, size, upright))
+                    append(Char(glyph, x0, y0, x1, y1, fontname, size, upright, tilt, 0.0))
             if len(chars) > limit:
                 raise LimitExceededError(
                     f"page {number} has more than {limit} characters; "
                     "raise the limit with --max-chars-per-page"
                 )
+        # The watermark test layout would run on the page's columns, from what is known.
+        self.suspect = tilted or (bool(pieces) and self._fill_large(chars, pieces))
         return chars
+
+    def _fill_large(self, chars: list[Char], pieces: list[tuple[int, int, float]]) -> bool:
+        """Given a page's chars and where each text object's glyphs start (index, object,
+        size), set the fill lightness of the glyphs of large objects; return whether sizes
+        or a light fill make the page a watermark suspect (glyphs._usable_sorted).
+
+        Lightness only counts for text much larger than the body (watermark.LARGE times
+        the median size); asking PDFium the colour of every text object would cost a
+        C call per object on every page, so only objects that large (with a margin, as
+        layout's median leaves out glyphs off the page) are asked, while the page is open.
+        """
+        starts, objects, sizes = zip(*pieces, strict=True)
+        smallest, largest = min(sizes), max(sizes)
+        if largest < FILL_FROM * smallest:
+            return False
+        suspect = bool(largest >= SUSPECT_SIZE * smallest)
+        ends = (*starts[1:], len(chars))
+        # Sizes come in long runs of one value: the sort is near linear.
+        large = FILL_FROM * _median(list(map(_char_size, chars)))
+        red, green, blue, _ = self._fill
+        args = self._fill_args
+        for piece in compress(count(), map(ge, sizes, repeat(large))):
+            start, end = starts[piece], ends[piece]
+            if start == end or not _object_fill(ctypes.c_void_p(objects[piece]), *args):
+                continue
+            # fill_lightness's luma, on PDFium's 0..255 components.
+            lightness = (299 * red.value + 587 * green.value + 114 * blue.value) / 255_000
+            if lightness >= SUSPECT_LIGHT:  # darker fills decide nothing: left at 0
+                chars[start:end] = [char._replace(lightness=lightness) for char in chars[start:end]]
+                suspect = True
+        return suspect
 
     def _runs_for(self, ctm: Matrix, height: float) -> _RunCache:
         """Given a page's geometry, return the runs cache for pages shaped so.
@@ -282,7 +356,9 @@ class _PageReader:
             low, high = min(low, high), max(low, high)
             return _Run(font.name, high - low, upright, True, height - high, height - low)
         # Rotated text (layout drops it) or a rotated page: the loose box will do.
-        return _Run(font.name, font_size * max(abs(db), abs(dd)), upright, False)
+        return _Run(
+            font.name, font_size * max(abs(db), abs(dd)), upright, False, tilt=matrix_tilt(da, db)
+        )
 
     def _font(self, key: int) -> _Font:
         """Given a font's address, return its name and pdfminer's descent."""
@@ -350,7 +426,15 @@ class _PageReader:
         return buf.raw[: size - 1]
 
 
+# Objects this many times the median glyph size get their fill colour (layout needs it
+# from watermark.LARGE times its own median on; the margin covers the difference).
+FILL_FROM = 0.8 * LARGE
+
+_char_size = itemgetter(6)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_END_HYPHEN = "\ufffe"
 
 
 def _page_text(textpage: Any, count: int) -> str | list[str]:
@@ -359,14 +443,19 @@ def _page_text(textpage: Any, count: int) -> str | list[str]:
     written = _get_text(_address(textpage), 0, count, buffer)
     text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
     if len(text) == count and _SURROGATE.search(text) is None:
-        return text
+        # PDFium reports a hyphen that ends a line (a word or URL broken after "-") as
+        # the noncharacter U+FFFE; pdfminer reads the "-" drawn there.
+        return text.replace(_LINE_END_HYPHEN, "-") if _LINE_END_HYPHEN in text else text
     # PDFium left out non-printing chars (NULs, some controls) or wrote surrogate pairs:
     # ask char by char.
     tp = _address(textpage)
     out: list[str] = []
     for index in range(count):
         code = _get_unicode(tp, index)
-        out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
+        if code == 0xFFFE:
+            out.append("-")
+        else:
+            out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
     return out
 
 

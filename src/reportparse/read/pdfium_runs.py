@@ -31,6 +31,7 @@ class _Run(NamedTuple):
     simple: bool
     top: float = 0.0
     bottom: float = 0.0
+    tilt: float = 0.0  # the baseline's angle in device space (Char.tilt)
 
 
 # pdfminer's descent (1/1000 em) for the standard-14 fonts and their Windows aliases,

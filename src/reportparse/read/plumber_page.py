@@ -3,6 +3,7 @@ that serves the pdfium engine's fallbacks."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,7 +16,7 @@ from pdfminer.pdftypes import resolve1
 from ..errors import LimitExceededError
 from ..model import OutlineItem, Page, Warning
 from ..profile import Limits
-from .glyphs import Annot, Char
+from .glyphs import Annot, Char, fill_lightness, matrix_tilt
 from .pages import MAX_ANNOTS_PER_PAGE, Matrix, build_page, link_annot, page_matrix
 from .plumber_doc import TooManyChars, damaged_error, open_document, pdf_pages
 from .plumber_outline import decode_pdf_text, read_metadata, read_outline
@@ -82,6 +83,8 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
                     fontname=str(fontname),
                     size=float(item.size),
                     upright=bool(item.upright),
+                    tilt=0.0 if item.matrix[1] == 0 else matrix_tilt(*item.matrix[:2]),
+                    lightness=_lightness_of(item.graphicstate.ncolor),
                 )
             )
         elif isinstance(item, LTImage):
@@ -89,6 +92,32 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
         elif isinstance(item, LTContainer):
             stack.extend(reversed(list(item)))
     return chars, images
+
+
+def _lightness_of(color: Any) -> float:
+    """Given pdfminer's fill colour, return its lightness, remembered per colour (a page
+    has a few colours and a thousand glyphs)."""
+    if not color:
+        return 0.0  # black in any colour space, or none
+    try:
+        return _lightness_cached(color)
+    except TypeError:  # a list: not hashable
+        return _lightness(color)
+
+
+@functools.lru_cache(maxsize=256)
+def _lightness_cached(color: Any) -> float:
+    return _lightness(color)
+
+
+def _lightness(color: Any) -> float:
+    """Given pdfminer's fill colour (a grey level, RGB or CMYK components, or a pattern),
+    return its lightness (0 black .. 1 white; 0 for what is not a colour)."""
+    if isinstance(color, (int, float)):
+        return fill_lightness((float(color),))
+    if isinstance(color, (tuple, list)) and all(isinstance(v, (int, float)) for v in color):
+        return fill_lightness(tuple(float(v) for v in color))
+    return 0.0
 
 
 def _decode_uri(value: Any) -> str | None:

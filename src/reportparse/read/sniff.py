@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from ..errors import EmptyFileError, NotAPDFError, NotReadableError
+from ..errors import EmptyFileError, NotAPDFError, NotReadableError, UsageError
+from .encodings import UnknownEncodingError, decode
 
 # Magic numbers of formats people mistake for PDFs (attachments, scans, office files).
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -26,6 +27,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 # PDF readers accept a header anywhere in the first kilobyte (leading junk is common).
 _HEADER_WINDOW = 1024
+# Bytes of a non-PDF file decoded to tell whether it is text.
+_TEXT_SAMPLE = 64 * 1024
 
 
 def describe_bytes(head: bytes) -> str:
@@ -43,8 +46,13 @@ def describe_bytes(head: bytes) -> str:
     return "text"
 
 
-def sniff_kind(path: Path) -> Literal["pdf", "text"]:
-    """Given a readable file, return "pdf" or "text", or raise a clear error."""
+def sniff_kind(path: Path, encoding: str | None = None) -> Literal["pdf", "text"]:
+    """Given a readable file (and the encoding of a text dump, if known), return "pdf" or
+    "text", or raise a clear error.
+
+    Text is recognised in every encoding :mod:`.encodings` knows (UTF-16 text is full of
+    NUL bytes, GB18030 text is not UTF-8: neither is "binary data" nor "not a PDF").
+    """
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEADER_WINDOW)
@@ -55,22 +63,34 @@ def sniff_kind(path: Path) -> Literal["pdf", "text"]:
     if b"%PDF-" in head:
         return "pdf"
     what = describe_bytes(head)
-    if what == "text" and _is_utf8_text(path):
-        if path.suffix.lower() == ".pdf":
-            raise NotAPDFError(
-                "not a PDF: it holds plain text; rename it to .txt to read it as a text dump",
-                path=str(path),
-            )
-        return "text"
+    if what in ("text", "binary data"):
+        problem = _text_problem(path, encoding)
+        if problem is None:
+            if path.suffix.lower() == ".pdf":
+                raise NotAPDFError(
+                    "not a PDF: it holds plain text; rename it to .txt to read it as a text dump",
+                    path=str(path),
+                )
+            return "text"
+        if what == "text" or encoding is not None:
+            # Text-like bytes in an encoding not recognised: say so, not "looks like text".
+            raise NotAPDFError(f"not a PDF, and {problem}", path=str(path))
     raise NotAPDFError(f"not a PDF: the file looks like {what}", path=str(path))
 
 
-def _is_utf8_text(path: Path) -> bool:
+def _text_problem(path: Path, encoding: str | None) -> str | None:
+    """Given a file that is no PDF, return None if its first bytes are text (in
+    ``encoding``, or in an encoding recognised), else what is wrong with them."""
     with path.open("rb") as handle:
-        sample = handle.read(64 * 1024)
+        sample = handle.read(_TEXT_SAMPLE)
     try:
-        sample.decode("utf-8")
+        decode(sample, encoding, partial=True)
+    except UnknownEncodingError as exc:
+        return f"{exc}; if it is a text dump, give its encoding with --encoding"
     except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sample's end is still text.
-        return exc.start >= len(sample) - 3
-    return True
+        return f"not {encoding} text (bad byte at offset {exc.start}); check --encoding"
+    except LookupError:
+        raise UsageError(
+            f"unknown encoding {encoding!r} (e.g. utf-8, gb18030, big5, utf-16)"
+        ) from None
+    return None

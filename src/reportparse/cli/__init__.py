@@ -6,8 +6,8 @@ registers it.
 
 from __future__ import annotations
 
-from . import batch, extract, text
+from . import batch, debug, extract, text
 from .app import app
 from .main import GC_THRESHOLD, main
 
-__all__ = ["GC_THRESHOLD", "app", "batch", "extract", "main", "text"]
+__all__ = ["GC_THRESHOLD", "app", "batch", "debug", "extract", "main", "text"]

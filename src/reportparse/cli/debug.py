@@ -93,13 +93,15 @@ def debug(
         for warning in view.document.warnings:
             warn(warning.to_dict())
         wanted = check_pages(view, page_list)
-        say(f"drawing {len(wanted)} page{'s' if len(wanted) != 1 else ''} into {folder}/")
 
         def report(picture: PagePicture) -> None:
             if settings.verbose:
                 say(describe_picture(picture))
 
-        draw_pages(view, folder, pages=wanted, password=password, report=report)
+        # Opened before saying anything: a file PDFium cannot open ends in one line.
+        with view.open_pdf(password=password) as pdf:
+            say(f"drawing {len(wanted)} page{'s' if len(wanted) != 1 else ''} into {folder}/")
+            draw_pages(view, folder, pages=wanted, report=report, pdf=pdf)
         if settings.verbose:
             say(f"done in {time.perf_counter() - started:.2f} s")
 

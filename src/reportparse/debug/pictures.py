@@ -20,11 +20,12 @@ from pathlib import Path
 
 from ..api import Engine, read
 from ..clean import clean_document
-from ..errors import UsageError
+from ..errors import DamagedPDFError, UsageError
 from ..model import Document, Page
 from ..parse import segment
 from ..parse.roles import explained
 from ..profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
+from ..read.repair import repair_with_ghostscript
 from .boxes import EntryMark, entry_marks, line_boxes, role_counts
 from .draw import draw_overlay, save_png
 from .render import PdfPages
@@ -36,10 +37,19 @@ class DebugView:
 
     document: Document
     marks: list[EntryMark] = field(default_factory=list)
+    # The bytes the reader read when the file itself was damaged (a copy Ghostscript
+    # repaired): the pages are drawn from them, so pixels and lines still meet.
+    repaired: bytes | None = None
 
     @property
     def path(self) -> str:
         return self.document.path
+
+    def open_pdf(self, *, password: str | None = None) -> PdfPages:
+        """Return the PDF held open for drawing (the repaired copy if the reader read one)."""
+        if self.repaired is not None:
+            return PdfPages(self.path, data=self.repaired)
+        return PdfPages(self.path, password=password)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +91,17 @@ def explain_file(
             f"`reportparse text --explain {os.fspath(path)}` shows each line's role",
             path=os.fspath(path),
         )
+    repaired = None
+    if any(warning.code == "repaired" for warning in document.warnings):
+        repaired = repair_with_ghostscript(Path(path), password)
+        if repaired is None:
+            raise DamagedPDFError(
+                "the PDF is damaged; Ghostscript repaired it for reading but not for drawing",
+                path=os.fspath(path),
+            )
     cleaned = clean_document(document, profile)
     segmented = segment(cleaned, profile)
-    return DebugView(explained(cleaned, segmented, profile), entry_marks(segmented))
+    return DebugView(explained(cleaned, segmented, profile), entry_marks(segmented), repaired)
 
 
 def check_pages(view: DebugView, pages: Iterable[int] | None) -> list[int]:
@@ -120,26 +138,32 @@ def draw_pages(
     password: str | None = None,
     min_width: int = 1000,
     report: Callable[[PagePicture], None] | None = None,
+    pdf: PdfPages | None = None,
 ) -> list[PagePicture]:
     """Given an explained PDF, a folder and the pages to draw (None: all), write
     ``page-N.png`` for each (each file whole or not at all) and return what was drawn;
-    ``report`` is called after each picture."""
+    ``report`` is called after each picture. ``pdf`` is the file already opened with
+    ``view.open_pdf`` (else it is opened here and closed after)."""
     target = check_folder(folder)
     wanted = check_pages(view, pages)
+    if pdf is None:
+        with view.open_pdf(password=password) as opened:
+            return draw_pages(
+                view, target, pages=wanted, min_width=min_width, report=report, pdf=opened
+            )
     by_number = {page.number: page for page in view.document.pages}
     pictures: list[PagePicture] = []
-    with PdfPages(view.path, password=password) as pdf:
-        for number in wanted:
-            # A page the reader skipped (it warned) is drawn without boxes.
-            page = by_number.get(number) or Page(number, [])
-            image, scale = pdf.render(number, min_width=min_width)
-            links = pdf.links(number)
-            marks = [mark.mark() for mark in view.marks if mark.page == number]
-            picture = draw_overlay(image, scale, line_boxes(page), links, marks)
-            out = target / picture_name(number)
-            save_png(picture, out)
-            drawn = PagePicture(number, out, role_counts(page.lines), len(links))
-            pictures.append(drawn)
-            if report is not None:
-                report(drawn)
+    for number in wanted:
+        # A page the reader skipped (it warned) is drawn without boxes.
+        page = by_number.get(number) or Page(number, [])
+        image, scale = pdf.render(number, min_width=min_width)
+        links = pdf.links(number)
+        marks = [mark.mark() for mark in view.marks if mark.page == number]
+        picture = draw_overlay(image, scale, line_boxes(page), links, marks)
+        out = target / picture_name(number)
+        save_png(picture, out)
+        drawn = PagePicture(number, out, role_counts(page.lines), len(links))
+        pictures.append(drawn)
+        if report is not None:
+            report(drawn)
     return pictures

@@ -60,12 +60,20 @@ class PdfPages:
     """A PDF held open to draw several of its pages: ``render`` a page, read its ``links``.
 
     Use it as a context manager (or call ``close``). Errors are ReportParseErrors with a
-    one-line message; opening raises them for a file PDFium cannot open.
+    one-line message; opening raises them for a file PDFium cannot open. ``data``, when
+    given, are the bytes to draw instead of the file's (a repaired copy of it); the path
+    then only names the file in messages.
     """
 
-    def __init__(self, pdf_path: str | os.PathLike[str], *, password: str | None = None) -> None:
+    def __init__(
+        self,
+        pdf_path: str | os.PathLike[str],
+        *,
+        password: str | None = None,
+        data: bytes | None = None,
+    ) -> None:
         self.where = os.fspath(pdf_path)
-        self._document = _open(self.where, password)
+        self._document = _open(self.where if data is None else data, self.where, password)
 
     def __enter__(self) -> PdfPages:
         return self
@@ -151,9 +159,9 @@ def display_rect(rect: Rect, media: Rect, rotate: int) -> Rect:
 # --------------------------------------------------------------------------- internals
 
 
-def _open(where: str, password: str | None) -> pdfium.PdfDocument:
+def _open(source: str | bytes, where: str, password: str | None) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(where, password=password or None)
+        return pdfium.PdfDocument(source, password=password or None)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium_c.FPDF_ERR_PASSWORD:

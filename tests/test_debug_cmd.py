@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -307,3 +309,16 @@ def test_usage_errors_exit_2_before_reading(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
     result = runner.invoke(cli.app, ["debug", str(tmp_path / "missing.pdf")])
     one_error_line(result, 1, "file not found")
+
+
+def test_other_commands_start_without_the_picture_libraries() -> None:
+    code = (
+        "import sys, reportparse.cli; "
+        "print(sorted(m for m in ('PIL', 'pypdfium2', 'reportparse.debug') if m in sys.modules))"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "[]"

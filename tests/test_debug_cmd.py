@@ -13,11 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
+from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
-from reportparse import cli
+from reportparse import api, cli
 from reportparse.debug import (
     DebugView,
     PdfPages,
@@ -302,6 +304,8 @@ def test_usage_errors_exit_2_before_reading(tmp_path: Path) -> None:
     taken.write_text("x")
     result = runner.invoke(cli.app, ["debug", str(BANNER), "-o", str(taken)])
     one_error_line(result, 2, "--output names a file")
+    result = runner.invoke(cli.app, ["debug", str(BANNER), "-o", "-"])
+    one_error_line(result, 2, "--output takes a folder")
     result = runner.invoke(cli.app, ["debug", str(BANNER), "-p", "9", "-o", str(tmp_path / "o")])
     one_error_line(result, 2, "page 9 does not exist")
     result = runner.invoke(cli.app, ["debug", str(BANNER), "-p", "x", "-o", str(tmp_path / "o")])
@@ -322,3 +326,53 @@ def test_other_commands_start_without_the_picture_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def _turned_pdf_with_link(path: Path, rotate: int) -> Path:
+    """Given a /Rotate, write a one-page PDF whose displayed page (400 x 300 points) reads
+    "Linked words here" upright at (60, 100) under a URI link annotation, with its media
+    box away from the origin."""
+    shown_w, shown_h = 400.0, 300.0
+    media_w, media_h = (shown_h, shown_w) if rotate in (90, 270) else (shown_w, shown_h)
+    mx0, my0 = 30.0, 70.0
+    mx1, my1 = mx0 + media_w, my0 + media_h
+    inverse = {
+        0: (1, 0, 0, 1, mx0, my0),
+        90: (0, 1, -1, 0, mx1, my0),
+        180: (-1, 0, 0, -1, mx1, my1),
+        270: (0, -1, 1, 0, mx0, my1),
+    }[rotate]
+    drawn = path.with_suffix(".drawn.pdf")
+    c = canvas.Canvas(str(drawn), pagesize=(mx1, my1))
+    c.transform(*inverse)
+    c.setFont("Helvetica", 14)
+    text, x, baseline = "Linked words here", 60.0, shown_h - 100.0
+    width = c.stringWidth(text, "Helvetica", 14)
+    c.drawString(x, baseline, text)
+    c.linkURL("https://example.com/a", (x, baseline - 4, x + width, baseline + 13), relative=1)
+    c.showPage()
+    c.save()
+    document = pdfium.PdfDocument(drawn)
+    try:
+        page = document[0]
+        page.set_mediabox(mx0, my0, mx1, my1)
+        page.set_rotation(rotate)
+        document.save(path)
+    finally:
+        document.close()
+    return path
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_link_rectangles_meet_the_lines_on_turned_pages(rotate: int, tmp_path: Path) -> None:
+    pdf = _turned_pdf_with_link(tmp_path / f"link-{rotate}.pdf", rotate)
+    with PdfPages(pdf) as document:
+        links = document.links(1)
+    assert [link.uri for link in links] == ["https://example.com/a"]
+    rect = (links[0].x0, links[0].top, links[0].x1, links[0].bottom)
+    assert rect[2] - rect[0] > 2 * (rect[3] - rect[1])  # turned back to lie along the line
+    for engine in ("pdfplumber", "pdfium"):
+        (line,) = api.read(pdf, engine=engine).pages[0].lines
+        assert line.text == "Linked words here" and line.links, engine
+        box = (line.x0 or 0.0, line.top or 0.0, line.x1 or 0.0, line.bottom or 0.0)
+        assert overlaps(box, rect) > 0.8 * (box[2] - box[0]) * (box[3] - box[1]), engine

@@ -123,6 +123,8 @@ def check_folder(folder: str | os.PathLike[str]) -> Path:
     """Given the output folder, return it; an existing path that is no folder raises
     UsageError (the folder itself is made when the first picture is written)."""
     target = Path(folder)
+    if os.fspath(folder) == "-":
+        raise UsageError("--output takes a folder; pictures cannot go to stdout ('-')")
     if target.exists() and not target.is_dir():
         raise UsageError(
             "--output names a file; give a folder for the pictures", path=os.fspath(target)

@@ -16,7 +16,6 @@ if TYPE_CHECKING:  # the debug package (Pillow, PDFium) is imported when `debug`
 from .app import app, settings_of
 from .options import (
     EngineOpt,
-    InputFile,
     MaxCharsOpt,
     MaxPagesOpt,
     PasswordOpt,
@@ -33,6 +32,14 @@ DEBUG_EXAMPLES = """\
   reportparse -v debug 2024-09.pdf              # and how many lines had each role, per page
 """
 
+PdfFile = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="A newsletter issue as a PDF (a text dump has no page to draw).",
+        show_default=False,
+    ),
+]
 FolderOpt = Annotated[
     Path | None,
     typer.Option(
@@ -49,7 +56,7 @@ FolderOpt = Annotated[
 @app.command(epilog=DEBUG_EXAMPLES)
 def debug(
     ctx: typer.Context,
-    file: InputFile,
+    file: PdfFile,
     pages: Annotated[
         str | None,
         typer.Option(
@@ -63,13 +70,15 @@ def debug(
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
 ) -> None:
     """Draw what the parser saw: DIR/page-N.png, each page with every line boxed in the
-    colour of its role (title, field, link, summary, commentary, heading, front and back
-    matter; hatched: dropped running lines, page numbers, bullets, watermarks, table of
-    contents), link annotations outlined, entry numbers in the margin and a legend.
+    colour of its role, link annotations outlined, entry numbers in the margin, a legend.
 
-    Roles are those of the whole file, as `extract` parses it, whichever pages are drawn;
-    an entry's number is its place in extract's "entries" (1 = the first). A text dump
-    has no page to draw: use `reportparse text --explain` (exit status 2).
+    Kept lines: heading, title, field, link, summary, commentary, front and back matter.
+    Dropped lines, hatched: running header and footer, page number, bullet, blank,
+    watermark, table of contents.
+
+    The roles are the whole file's, as extract parses it, whichever pages are drawn; an
+    entry's number is its place in extract's "entries" (1 = the first). A text dump has
+    no page to draw (exit status 2): use reportparse text --explain.
     """
     settings = settings_of(ctx)
     with reporting(settings):

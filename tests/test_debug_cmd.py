@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from reportparse.debug.draw import (
 )
 from reportparse.errors import UsageError
 from reportparse.model import DROPPED_ROLES, ROLES, Line, Page
+from reportparse.profile import DEFAULT_PROFILE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
@@ -376,3 +378,12 @@ def test_link_rectangles_meet_the_lines_on_turned_pages(rotate: int, tmp_path: P
         assert line.text == "Linked words here" and line.links, engine
         box = (line.x0 or 0.0, line.top or 0.0, line.x1 or 0.0, line.bottom or 0.0)
         assert overlaps(box, rect) > 0.8 * (box[2] - box[0]) * (box[3] - box[1]), engine
+
+
+def test_the_profile_decides_the_roles() -> None:
+    # A newsletter whose back matter starts otherwise: with a profile that does not know
+    # the fixture's marker, the last page's lines are taken for the last entry's summary.
+    profile = replace(DEFAULT_PROFILE, back_matter_markers=("另一个标记",))
+    last = explain_file(BANNER, profile=profile).document.pages[-1]
+    assert role_counts(last.lines) == {"summary": 8, "running-footer": 1, "page-number": 1}
+    assert role_counts(view_of(BANNER).document.pages[-1].lines)["back-matter"] == 8

@@ -387,3 +387,19 @@ def test_the_profile_decides_the_roles() -> None:
     last = explain_file(BANNER, profile=profile).document.pages[-1]
     assert role_counts(last.lines) == {"summary": 8, "running-footer": 1, "page-number": 1}
     assert role_counts(view_of(BANNER).document.pages[-1].lines)["back-matter"] == 8
+
+
+def test_a_scanned_pdf_is_drawn_with_a_warning(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.png"
+    Image.new("RGB", (200, 100), (90, 90, 90)).save(scan)
+    pdf = tmp_path / "scanned.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=(300.0, 200.0))
+    c.drawImage(str(scan), 50, 50, 200, 100)
+    c.showPage()
+    c.save()
+    out = tmp_path / "out"
+    result = runner.invoke(cli.app, ["debug", str(pdf), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("warning: no-text-layer: no text layer on pages 1: ")
+    assert result.stderr.endswith(f"reportparse: drawing 1 page into {out}/\n")
+    assert (out / "page-1.png").exists()

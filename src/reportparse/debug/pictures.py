@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..api import Engine, read
+from ..api import Engine, check_text_layer, read
 from ..clean import clean_document
-from ..errors import DamagedPDFError, UsageError
-from ..model import Document, Page
+from ..errors import DamagedPDFError, ScannedPDFError, UsageError
+from ..model import Document, Page, Warning
 from ..parse import segment
 from ..parse.roles import explained
 from ..profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
@@ -99,9 +99,19 @@ def explain_file(
                 "the PDF is damaged; Ghostscript repaired it for reading but not for drawing",
                 path=os.fspath(path),
             )
+    document = replace(document, warnings=[*document.warnings, *_text_layer(document)])
     cleaned = clean_document(document, profile)
     segmented = segment(cleaned, profile)
     return DebugView(explained(cleaned, segmented, profile), entry_marks(segmented), repaired)
+
+
+def _text_layer(document: Document) -> list[Warning]:
+    """Given a PDF as read, return a warning for pages that are images without text (a
+    scanned file is still drawn: the pictures show there was nothing to read)."""
+    try:
+        return check_text_layer(document)
+    except ScannedPDFError as exc:
+        return [Warning("no-text-layer", exc.message)]
 
 
 def check_pages(view: DebugView, pages: Iterable[int] | None) -> list[int]:

@@ -306,6 +306,8 @@ def test_usage_errors_exit_2_before_reading(tmp_path: Path) -> None:
     taken.write_text("x")
     result = runner.invoke(cli.app, ["debug", str(BANNER), "-o", str(taken)])
     one_error_line(result, 2, "--output names a file")
+    result = runner.invoke(cli.app, ["debug", str(BANNER), "-o", str(taken / "sub")])
+    one_error_line(result, 1, "cannot create the folder")
     result = runner.invoke(cli.app, ["debug", str(BANNER), "-o", "-"])
     one_error_line(result, 2, "--output takes a folder")
     result = runner.invoke(cli.app, ["debug", str(BANNER), "-p", "9", "-o", str(tmp_path / "o")])

@@ -88,6 +88,7 @@ def debug(
             default_folder,
             draw_pages,
             explain_file,
+            make_folder,
         )
 
         # Check every option before reading the file, so usage errors always exit 2.
@@ -107,8 +108,10 @@ def debug(
             if settings.verbose:
                 say(describe_picture(picture))
 
-        # Opened before saying anything: a file PDFium cannot open ends in one line.
+        # Opened and made before saying anything: a file PDFium cannot open, or a folder
+        # that cannot be made, ends in one line.
         with view.open_pdf(password=password) as pdf:
+            make_folder(folder)
             say(f"drawing {len(wanted)} page{'s' if len(wanted) != 1 else ''} into {folder}/")
             draw_pages(view, folder, pages=wanted, report=report, pdf=pdf)
         if settings.verbose:

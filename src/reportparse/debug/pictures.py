@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..api import Engine, check_text_layer, read
 from ..clean import clean_document
-from ..errors import DamagedPDFError, ScannedPDFError, UsageError
+from ..errors import DamagedPDFError, OutputError, ScannedPDFError, UsageError
 from ..model import Document, Page, Warning
 from ..parse import segment
 from ..parse.roles import explained
@@ -139,6 +139,19 @@ def check_folder(folder: str | os.PathLike[str]) -> Path:
         raise UsageError(
             "--output names a file; give a folder for the pictures", path=os.fspath(target)
         )
+    return target
+
+
+def make_folder(folder: str | os.PathLike[str]) -> Path:
+    """Given the output folder, make it (and its parents) if missing and return it; one
+    that cannot be made raises OutputError."""
+    target = check_folder(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the folder: {exc.strerror or exc}", path=os.fspath(target)
+        ) from None
     return target
 
 

@@ -6,8 +6,18 @@ registers it.
 
 from __future__ import annotations
 
-from . import batch, extract, profile, search, text
+from . import batch, debug, extract, profile, search, text
 from .app import app
 from .main import GC_THRESHOLD, main
 
-__all__ = ["GC_THRESHOLD", "app", "batch", "extract", "main", "profile", "search", "text"]
+__all__ = [
+    "GC_THRESHOLD",
+    "app",
+    "batch",
+    "debug",
+    "extract",
+    "main",
+    "profile",
+    "search",
+    "text",
+]

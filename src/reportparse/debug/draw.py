@@ -11,9 +11,9 @@ Styles:
   back matter): solid outline just outside the line plus a light fill of the same colour;
   the nine colours are Paul Tol's "muted" scheme, chosen to stay apart under the common
   colour-vision deficiencies;
-- a dropped line (running header or footer, page number, bullet, watermark, table of
-  contents): grey-ish tint, dashed outline and a hatching whose direction differs per
-  role, so the six stay apart without relying on colour at all;
+- a dropped line (running header or footer, page number, bullet, blank, watermark, table
+  of contents): grey-ish tint, dashed outline and a hatching whose direction differs per
+  role, so the seven stay apart without relying on colour at all;
 - a link annotation: black-on-white dashes a few pixels outside its rectangle;
 - an entry number: white on a black tag in the left margin beside the entry's first line.
 
@@ -71,7 +71,7 @@ class LinkBox:
 class RoleStyle:
     colour: RGB
     dropped: bool = False
-    hatch: str = ""  # "/", "\\", "x", "-", "|", "." (dropped roles only)
+    hatch: str = ""  # "/", "\\", "x", "-", "|", "+", "." (dropped roles only)
 
 
 # Kept roles: Paul Tol's muted scheme (colour-blind safe for nine categories).
@@ -90,6 +90,7 @@ STYLES: dict[str, RoleStyle] = {
     "running-footer": RoleStyle((0x80, 0x6A, 0x58), dropped=True, hatch="\\"),
     "page-number": RoleStyle((0x40, 0x40, 0x40), dropped=True, hatch="x"),
     "bullet": RoleStyle((0x99, 0x99, 0x99), dropped=True, hatch="."),
+    "blank": RoleStyle((0x8C, 0x78, 0x8C), dropped=True, hatch="+"),
     "watermark": RoleStyle((0xB4, 0xB4, 0xB4), dropped=True, hatch="-"),
     "toc": RoleStyle((0x6A, 0x80, 0x68), dropped=True, hatch="|"),
 }
@@ -219,10 +220,10 @@ def _hatch(width: int, height: int, left: int, upper: int, style: RoleStyle) -> 
         start = (-(left - upper)) % step
         for c in range(start - height - step, width + 1, step):
             draw.line((c, 0, c + span, span), fill=ink, width=1)
-    if style.hatch == "-":
+    if style.hatch in ("-", "+"):
         for y in range((-upper) % step, height, step):
             draw.line((0, y, width, y), fill=ink, width=1)
-    if style.hatch == "|":
+    if style.hatch in ("|", "+"):
         for x in range((-left) % step, width, step):
             draw.line((x, 0, x, height), fill=ink, width=1)
     if style.hatch == ".":

@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from ..errors import DamagedPDFError, EncryptedPDFError, NotReadableError, UsageError
+from .draw import LinkBox
 
 Rect = tuple[float, float, float, float]
 
@@ -29,6 +30,8 @@ MIN_SCALE = 2.0
 MAX_PIXELS = 40_000_000
 # No /MediaBox anywhere: pdfminer assumes US Letter, and so do PDFium and the readers.
 LETTER: Rect = (0.0, 0.0, 612.0, 792.0)
+# A hostile page cannot make us read more link annotations than this.
+MAX_LINKS_PER_PAGE = 5_000
 # What lies outside the /CropBox: a grey wash over the rendered page.
 CROPPED_WASH = (96, 96, 96, 72)
 
@@ -49,28 +52,80 @@ def render_page(
     coordinate (x, top) in points is the pixel (x * scale, top * scale).
     Errors are ReportParseErrors with a one-line message.
     """
-    where = os.fspath(pdf_path)
-    document = _open(where, password)
-    try:
-        count = len(document)
+    with PdfPages(pdf_path, password=password) as pdf:
+        return pdf.render(page_number, min_width=min_width, max_pixels=max_pixels)
+
+
+class PdfPages:
+    """A PDF held open to draw several of its pages: ``render`` a page, read its ``links``.
+
+    Use it as a context manager (or call ``close``). Errors are ReportParseErrors with a
+    one-line message; opening raises them for a file PDFium cannot open. ``data``, when
+    given, are the bytes to draw instead of the file's (a repaired copy of it); the path
+    then only names the file in messages.
+    """
+
+    def __init__(
+        self,
+        pdf_path: str | os.PathLike[str],
+        *,
+        password: str | None = None,
+        data: bytes | None = None,
+    ) -> None:
+        self.where = os.fspath(pdf_path)
+        self._document = _open(self.where if data is None else data, self.where, password)
+
+    def __enter__(self) -> PdfPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the document (closing twice does nothing)."""
+        self._document.close()
+
+    def __len__(self) -> int:
+        return len(self._document)
+
+    def render(
+        self, page_number: int, *, min_width: int = 1000, max_pixels: int = MAX_PIXELS
+    ) -> tuple[Image.Image, float]:
+        """Given a 1-based page number, return the page's picture and scale (see
+        ``render_page``)."""
+        page = self._page(page_number)
+        try:
+            return _render(page, page_number, self.where, min_width, max_pixels)
+        finally:
+            page.close()
+
+    def links(self, page_number: int) -> list[LinkBox]:
+        """Given a 1-based page number, return the rectangles of its link annotations in
+        the readers' coordinates (points from the top-left of the displayed page), each
+        with its URI ("" for a link that is no URI, such as a jump inside the file).
+
+        PDFium reads them here, whichever engine read the text: the picture shows the
+        annotations the file has, not the ones a reader made use of."""
+        page = self._page(page_number)
+        try:
+            return _links(page, self._document)
+        finally:
+            page.close()
+
+    def _page(self, page_number: int) -> Any:
+        count = len(self._document)
         if not 1 <= page_number <= count:
             raise UsageError(
                 f"page {page_number} does not exist; the PDF has {count} "
                 f"page{'s' if count != 1 else ''}",
-                path=where,
+                path=self.where,
             )
         try:
-            page = document[page_number - 1]
+            return self._document[page_number - 1]
         except pdfium.PdfiumError:
             raise DamagedPDFError(
-                f"the PDF is damaged: page {page_number} cannot be loaded", path=where
+                f"the PDF is damaged: page {page_number} cannot be loaded", path=self.where
             ) from None
-        try:
-            return _render(page, page_number, where, min_width, max_pixels)
-        finally:
-            page.close()
-    finally:
-        document.close()
 
 
 def page_scale(width: float, height: float, min_width: int, max_pixels: int) -> float:
@@ -104,9 +159,9 @@ def display_rect(rect: Rect, media: Rect, rotate: int) -> Rect:
 # --------------------------------------------------------------------------- internals
 
 
-def _open(where: str, password: str | None) -> pdfium.PdfDocument:
+def _open(source: str | bytes, where: str, password: str | None) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(where, password=password or None)
+        return pdfium.PdfDocument(source, password=password or None)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium_c.FPDF_ERR_PASSWORD:
@@ -144,9 +199,8 @@ def _box(page: Any, getter: Any) -> Rect | None:
 def _render(
     page: Any, number: int, where: str, min_width: int, max_pixels: int
 ) -> tuple[Image.Image, float]:
-    media = _box(page, pdfium_c.FPDFPage_GetMediaBox) or LETTER
+    media, rotate = _geometry(page)
     crop = _box(page, pdfium_c.FPDFPage_GetCropBox)
-    rotate = (pdfium_c.FPDFPage_GetRotation(page) % 4) * 90
     # PDFium draws the crop box; make it the media box so the picture spans what the
     # readers measure from (only this in-memory copy of the page changes).
     pdfium_c.FPDFPage_SetCropBox(page, *media)
@@ -184,3 +238,52 @@ def _wash_outside(image: Image.Image, visible: Rect, scale: float) -> None:
     ImageDraw.Draw(veil).rectangle((left, upper, right - 1, lower - 1), fill=(0, 0, 0, 0))
     washed = Image.alpha_composite(image.convert("RGBA"), veil).convert("RGB")
     image.paste(washed)
+
+
+def _geometry(page: Any) -> tuple[Rect, int]:
+    """Given a page, return its media box (US Letter where it has none) and /Rotate."""
+    media = _box(page, pdfium_c.FPDFPage_GetMediaBox) or LETTER
+    return media, (pdfium_c.FPDFPage_GetRotation(page) % 4) * 90
+
+
+def _links(page: Any, document: Any) -> list[LinkBox]:
+    """Given a page, return its link annotations as displayed (see PdfPages.links)."""
+    media, rotate = _geometry(page)
+    found: list[LinkBox] = []
+    rect = pdfium_c.FS_RECTF()
+    total = min(max(pdfium_c.FPDFPage_GetAnnotCount(page), 0), MAX_LINKS_PER_PAGE)
+    for index in range(total):
+        annot = pdfium_c.FPDFPage_GetAnnot(page, index)
+        if not annot:
+            continue
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_LINK:
+                continue
+            if not pdfium_c.FPDFAnnot_GetRect(annot, rect):
+                continue
+            user = (
+                min(rect.left, rect.right),
+                min(rect.bottom, rect.top),
+                max(rect.left, rect.right),
+                max(rect.bottom, rect.top),
+            )
+            x0, top, x1, bottom = display_rect(user, media, rotate)
+            found.append(LinkBox(x0, top, x1, bottom, _uri(annot, document)))
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return found
+
+
+def _uri(annot: Any, document: Any) -> str:
+    """Given a link annotation, return its URI, or "" when its action is no URI."""
+    link = pdfium_c.FPDFAnnot_GetLink(annot)
+    action = pdfium_c.FPDFLink_GetAction(link) if link else None
+    if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+        return ""
+    raw = document.raw
+    size = pdfium_c.FPDFAction_GetURIPath(raw, action, None, 0)
+    if size <= 1:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFAction_GetURIPath(raw, action, buffer, size)
+    return buffer.value.decode("utf-8", errors="replace")

@@ -40,6 +40,7 @@ from reportparse.debug.draw import (
 from reportparse.errors import UsageError
 from reportparse.model import DROPPED_ROLES, ROLES, Line, Page
 from reportparse.profile import DEFAULT_PROFILE
+from reportparse.profile_file import load_profile
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
@@ -405,3 +406,33 @@ def test_a_scanned_pdf_is_drawn_with_a_warning(tmp_path: Path) -> None:
     assert result.stderr.startswith("warning: no-text-layer: no text layer on pages 1: ")
     assert result.stderr.endswith(f"reportparse: drawing 1 page into {out}/\n")
     assert (out / "page-1.png").exists()
+
+
+@pytest.mark.parametrize("name", ["chengming-bulletin", "langrun-monthly"])
+def test_another_newsletter_is_drawn_with_its_profile_or_the_inferred_one(
+    name: str, tmp_path: Path
+) -> None:
+    pdf = FIXTURES / "newsletters" / f"{name}.pdf"
+    golden = json.loads((FIXTURES / "newsletters" / f"{name}.json").read_text(encoding="utf-8"))
+    profile = FIXTURES / "profiles" / f"{name}.toml"
+    with_file = explain_file(pdf, profile=load_profile(profile))
+    inferred = explain_file(pdf)
+    # extract finds these entries with the file and without it: the pictures mark the same.
+    assert len(with_file.marks) == len(golden["entries"]) == len(inferred.marks)
+    assert role_counts(with_file.document.lines())["title"] >= len(golden["entries"])
+
+    out = tmp_path / "d"
+    result = runner.invoke(
+        cli.app, ["debug", str(pdf), "--profile", str(profile), "-p", "1", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["page-1.png"]
+
+
+def test_a_bad_profile_file_is_a_usage_error_before_reading(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("sectoins = ['x']\n", encoding="utf-8")
+    out = tmp_path / "d"
+    result = runner.invoke(cli.app, ["debug", str(BANNER), "--profile", str(bad), "-o", str(out)])
+    one_error_line(result, 2, "bad.toml", "sectoins")
+    assert not out.exists()

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import orjson
 import pytest
 
@@ -168,10 +169,17 @@ def test_write_csv_to_a_handle_matches_csv_text() -> None:
     assert handle.getvalue() == emit.csv_text(records)
 
 
-@pytest.mark.parametrize("fmt", emit.FORMATS)
-def test_render_every_format_is_utf8(fmt: str) -> None:
+@pytest.mark.parametrize("fmt", [fmt for fmt in emit.FORMATS if fmt != "xlsx"])
+def test_render_every_text_format_is_utf8(fmt: str) -> None:
     data = emit.render(make_issue(), fmt, file="a.pdf")
     assert "新浪财经" in data.decode("utf-8")
+
+
+def test_render_xlsx_is_a_workbook_holding_the_text() -> None:
+    data = emit.render(make_issue(), "xlsx", file="a.pdf")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert "新浪财经" in [cell.value for row in sheet.iter_rows() for cell in row]
 
 
 def test_render_rejects_an_unknown_format() -> None:

@@ -109,7 +109,7 @@ def test_formula_triggers_stay_text(text: str) -> None:
     for name in ("title", "summary", "source"):
         cell = cells[column(name) - 1]
         assert cell.data_type == "s"
-        assert cell.value == "'" + text
+        assert cell.value == "'" + text.replace("\r", "\n")
 
 
 def test_widths_fit_chinese(sheet: Worksheet) -> None:

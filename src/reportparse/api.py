@@ -26,6 +26,7 @@ from .parse.roles import explained
 from .parse.segment import NUMBERED, section_name, starts_with_label
 from .profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile, is_builtin
 from .read.sniff import sniff_kind
+from .read.textlayer import PageMapping, document_message, page_warnings
 
 Engine = Literal["pdfplumber", "pdfium"]
 ENGINES: tuple[str, ...] = ("pdfplumber", "pdfium")
@@ -141,8 +142,12 @@ def parse_document(
     layer_warnings = check_text_layer(document)
     if layer_warnings:
         document = dataclasses.replace(document, warnings=[*document.warnings, *layer_warnings])
-    choice = _choose_profile(document, profile, infer=infer)
+    choice = choose_profile(document, profile, infer=infer)
     if not choice.issue.entries:
+        # Nothing found where glyphs have no Unicode: that, not the layout, is the cause.
+        unreadable = document_message(_mappings(document), nothing_found=True)
+        if document.kind == "pdf" and unreadable is not None:
+            raise ScannedPDFError(unreadable, path=document.path)
         raise NoEntriesError(diagnose_no_entries(choice.cleaned, profile), path=document.path)
     if choice.inference is not None:
         choice.issue.warnings.append(Warning("inferred-profile", choice.inference.message()))
@@ -150,7 +155,7 @@ def parse_document(
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Choice:
+class ProfileChoice:
     """The profile an issue is parsed with, the document cleaned with it and the issue."""
 
     profile: Profile
@@ -159,12 +164,12 @@ class _Choice:
     inference: Inference | None = None
 
 
-def _choose_profile(document: Document, profile: Profile, *, infer: bool) -> _Choice:
+def choose_profile(document: Document, profile: Profile, *, infer: bool) -> ProfileChoice:
     """Given a document as read and the profile asked for, return the profile to parse it
     with: the one asked for, or (built-in profile, ``infer``) one inferred from the
     document when the built-in one does not fit and the inferred one does better."""
     cleaned = clean_document(document, profile)
-    chosen = _Choice(profile, cleaned, _issue_of(cleaned, profile))
+    chosen = ProfileChoice(profile, cleaned, _issue_of(cleaned, profile))
     if not infer or not is_builtin(profile) or fits(chosen.issue):
         return chosen
     inference = infer_profile(cleaned, profile)
@@ -173,7 +178,7 @@ def _choose_profile(document: Document, profile: Profile, *, infer: bool) -> _Ch
     recleaned = clean_document(document, inference.profile)
     issue = _issue_of(recleaned, inference.profile)
     if issue.entries and (not chosen.issue.entries or fits(issue)):
-        return _Choice(inference.profile, recleaned, issue, inference)
+        return ProfileChoice(inference.profile, recleaned, issue, inference)
     return chosen
 
 
@@ -206,7 +211,7 @@ def explain_document(
 
     Uses the profile :func:`parse_document` would use (an inferred one included).
     """
-    choice = _choose_profile(document, profile, infer=infer)
+    choice = choose_profile(document, profile, infer=infer)
     return explained(choice.cleaned, segment(choice.cleaned, choice.profile), choice.profile)
 
 
@@ -222,9 +227,11 @@ def page_ranges(numbers: Iterable[int]) -> str:
 
 
 def check_text_layer(document: Document) -> list[Warning]:
-    """Given a PDF as read, raise ScannedPDFError if no page has text; else return a
-    "no-text-layer" warning for each page that is only an image, but the cover (page 1:
-    an issue's cover is often one picture; its title and month come from elsewhere)."""
+    """Given a PDF as read, raise ScannedPDFError if no page has readable text (no
+    characters, or characters without Unicode mapping); else return a warning for each
+    page that is only an image, but the cover (page 1: an issue's cover is often one
+    picture; its title and month come from elsewhere), and for each page whose fonts
+    give no Unicode for its characters."""
     if document.kind != "pdf" or not document.pages:
         return []
     textless = [page.number for page in document.pages if page.char_count == 0]
@@ -239,12 +246,24 @@ def check_text_layer(document: Document) -> list[Warning]:
             "run OCR on it first (for example with ocrmypdf)",
             path=document.path,
         )
+    mappings = _mappings(document)
+    unreadable = document_message(mappings)
+    if unreadable is not None:
+        raise ScannedPDFError(unreadable, path=document.path)
     return [
         Warning(
             "no-text-layer", f"page {page.number} is an image without text (scanned?)", page.number
         )
         for page in document.pages
         if page.char_count == 0 and page.image_count > 0 and page.number != 1
+    ] + [Warning("no-unicode", message, number) for number, message in page_warnings(mappings)]
+
+
+def _mappings(document: Document) -> list[PageMapping]:
+    """Given a PDF as read, return each page's glyph counts for the text-layer checks."""
+    return [
+        PageMapping(page.number, page.char_count, page.unmapped_count, page.unmapped_fonts)
+        for page in document.pages
     ]
 
 

@@ -142,6 +142,10 @@ class Page:
     # the engines do not count them.
     image_count: int = 0
     char_count: int = 0
+    # Of char_count, the glyphs with no Unicode mapping (fonts without ToUnicode), and
+    # those fonts' names, most used first.
+    unmapped_count: int = 0
+    unmapped_fonts: tuple[str, ...] = ()
 
     def content(self) -> list[Line]:
         """Given the page, return the lines the clean layer kept, in reading order."""

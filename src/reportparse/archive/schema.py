@@ -215,10 +215,15 @@ def connect(
     raise an ArchiveError subclass with a one-line message.
     """
     where = str(path)
-    target = Path(path)
     check_full_text()
+    # The same rules as every output: a link leads to its file, which is what SQLite
+    # opens (its -wal and -shm files go beside it), and a folder, device, FIFO or socket
+    # is never taken for a database (a journal beside /dev/null would be a file in /dev).
+    target = Path(os.path.realpath(path))
     if target.is_dir():
         raise NotAnArchiveError("is a folder, not a database file", path=where)
+    if target.exists() and not target.is_file():
+        raise NotAnArchiveError("is a device, FIFO or socket, not a database file", path=where)
     if not target.exists():
         if not create:
             raise ArchiveNotFoundError("database not found", path=where)

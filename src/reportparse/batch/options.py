@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the
     pass
 from ..api import ENGINES
 from ..errors import UsageError
+from ..memory import DEFAULT_MAX_MEMORY
 from ..profile import (
     DEFAULT_BATCH_GLOB,
     DEFAULT_BATCH_TIMEOUT,
@@ -62,6 +63,7 @@ def worker_parse_arguments(settings: Mapping[str, Any]) -> dict[str, Any]:
         "password": settings["password"],
         "profile": Profile(**settings["profile"]),
         "limits": Limits(**settings["limits"]),
+        "encoding": settings.get("encoding"),
     }
 
 
@@ -96,6 +98,9 @@ class BatchOptions:
     profile: Profile = DEFAULT_PROFILE
     profile_file: str | None = None  # where the profile came from (report.json only)
     limits: Limits = DEFAULT_LIMITS
+    encoding: str | None = None  # of text dumps (None: recognised)
+    # Bytes each worker process may hold (0: no limit); a file needing more fails alone.
+    max_memory: int = DEFAULT_MAX_MEMORY
     worker_hook: WorkerHook | None = None  # tests only: run in the worker before each parse
 
     def __post_init__(self) -> None:
@@ -135,6 +140,8 @@ class BatchOptions:
             "password": self.password,
             "profile": dataclasses.asdict(self.effective_profile),
             "limits": dataclasses.asdict(self.limits),
+            "encoding": self.encoding,
+            "max_memory": self.max_memory,
         }
 
     def options_record(self) -> dict[str, Any]:
@@ -153,6 +160,7 @@ class BatchOptions:
             "password": self.password is not None,
             "max_pages": self.limits.max_pages,
             "max_chars_per_page": self.limits.max_chars_per_page,
+            "encoding": self.encoding,
         }
 
     @property

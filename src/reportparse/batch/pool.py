@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the
     from multiprocessing.context import BaseContext
     from multiprocessing.process import BaseProcess
 from ..errors import ReportParseError
+from ..memory import limit_memory, over_limit_message
 from .options import (
     _PRELOAD,
     _READY,
@@ -46,6 +47,8 @@ def _worker_main(
     from ..api import parse
 
     arguments = worker_parse_arguments(settings) if settings is not None else {}
+    max_memory = settings.get("max_memory", 0) if settings is not None else 0
+    limit_memory(max_memory)
     try:
         conn.send(_READY)
     except (OSError, ValueError):
@@ -71,6 +74,9 @@ def _worker_main(
             }
         except ReportParseError as err:
             result = {"status": "failed", "error": err.message, "code": err.code}
+        except MemoryError:
+            message = over_limit_message(max_memory) if max_memory else "out of memory"
+            result = {"status": "failed", "error": message, "code": "memory-limit"}
         except Exception as err:
             detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
             result = {"status": "failed", "error": f"internal error: {detail}", "code": "internal"}

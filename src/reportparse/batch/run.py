@@ -68,6 +68,7 @@ from ..read.pages import file_sha256
 if TYPE_CHECKING:  # multiprocessing is imported when a batch runs, not with the CLI
     pass
 from ..errors import ReportParseError, UsageError
+from ..memory import describe_exit
 from .combined import rebuild_combined
 from .inputs import (
     _recorded_sha,
@@ -209,10 +210,12 @@ def options_changed(out_dir: Path, options: BatchOptions) -> bool:
         return False
     if not isinstance(previous, dict):
         return False
+    defaults = BatchOptions(srcs=[out_dir], out_dir=out_dir).options_record()
     recorded = previous.get("options")
     if not isinstance(recorded, dict):
-        recorded = BatchOptions(srcs=[out_dir], out_dir=out_dir).options_record()
-    return _compared(recorded) != _compared(options.options_record())
+        recorded = defaults
+    # An option added since that run was at its default then.
+    return _compared({**defaults, **recorded}) != _compared(options.options_record())
 
 
 def _size(path: Path) -> int:
@@ -324,7 +327,13 @@ def _convert_all(
                     elif running is not None:  # no result: the process died under the parser
                         workers.remove(worker)
                         worker.task = None
-                        fail(running, _crash_message(worker.kill()), "crashed")
+                        status = worker.kill()
+                        # PDFium ends the process when an allocation over the cap fails.
+                        over = describe_exit(status, options.max_memory) if status else None
+                        if over is not None:
+                            fail(running, over, "memory-limit")
+                        else:
+                            fail(running, _crash_message(status), "crashed")
                     elif message is None:
                         lost_at_startup(worker)
                 elif now >= worker.deadline:

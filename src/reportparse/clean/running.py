@@ -27,10 +27,10 @@ def is_page_number(text: str) -> bool:
 
 
 def _edge_indices(page: Page, depth: int = 3) -> list[int]:
-    count = len(page.lines)
-    first = list(range(min(depth, count)))
-    last = list(range(max(count - depth, 0), count))
-    return sorted(set(first + last))
+    """Given a page, return the indices of its first and last ``depth`` lines still kept
+    (a watermark the reader already marked neither runs nor hides the page's edge)."""
+    kept = [i for i, line in enumerate(page.lines) if not line.dropped]
+    return sorted(set(kept[:depth] + kept[-depth:]))
 
 
 def _looks_like_content(text: str, profile: Profile) -> bool:
@@ -72,7 +72,7 @@ def find_running_keys(document: Document, profile: Profile) -> set[str]:
         else:
             candidates = [(i, line) for i, line in enumerate(page.lines) if len(line.text) <= 60]
         for index, line in candidates:
-            if line.kind != "text":
+            if line.kind != "text" or line.dropped:
                 continue
             if line.text not in judged:
                 judged[line.text] = _candidate_key(line.text, profile)
@@ -104,7 +104,10 @@ def mark_running_lines(document: Document, profile: Profile) -> Document:
         found = {
             i
             for i, line in enumerate(page.lines)
-            if line.kind == "text" and may_run(line.text) and running_key(line.text) in keys
+            if line.kind == "text"
+            and not line.dropped
+            and may_run(line.text)
+            and running_key(line.text) in keys
         }
         running.extend(page.lines[i].text for i in sorted(found))
         numbers = _page_number_indices(page, found, document.kind) - found
@@ -153,6 +156,7 @@ def _page_number_indices(page: Page, running: set[int], kind: str) -> set[int]:
         for i in edges | near_running
         if 0 <= i < len(page.lines)
         and page.lines[i].kind == "text"
+        and not page.lines[i].dropped
         and is_page_number(page.lines[i].text)
     }
 

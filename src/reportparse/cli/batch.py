@@ -19,13 +19,17 @@ from .app import app, settings_of
 from .options import (
     BomOpt,
     DbOpt,
+    EncodingOpt,
     EngineOpt,
     MaxCharsOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     PasswordOpt,
     ProfileOpt,
     SectionsOpt,
+    check_encoding,
     limits_of,
+    memory_of,
     profile_of,
     split_sections,
 )
@@ -301,6 +305,8 @@ def batch_command(
     profile: ProfileOpt = None,
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
+    encoding: EncodingOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Convert folders of issues: one JSON each, plus one table of every entry.
 
@@ -329,6 +335,8 @@ def batch_command(
             profile=profile_of(profile),
             profile_file=_profile_file(profile),
             limits=limits_of(max_pages, max_chars_per_page),
+            encoding=check_encoding(encoding),
+            max_memory=memory_of(max_memory),
         )
         with BatchProgress(live=stderr_is_terminal(), verbose=settings.verbose) as display:
             with _terminate_as_interrupt():

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..api import parse_page_spec
-from ..profile import DEFAULT_LIMITS, DEFAULT_PROFILE
+from ..memory import run_limited
+from ..profile import DEFAULT_LIMITS
 
 if TYPE_CHECKING:  # the debug package (Pillow, PDFium) is imported when `debug` runs
     from ..debug.pictures import PagePicture
@@ -17,9 +18,13 @@ from .app import app, settings_of
 from .options import (
     EngineOpt,
     MaxCharsOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     PasswordOpt,
+    ProfileOpt,
     limits_of,
+    memory_of,
+    profile_of,
 )
 from .output import reporting, say, warn
 
@@ -29,6 +34,7 @@ DEBUG_EXAMPLES = """\
 \b
   reportparse debug 2024-09.pdf                 # 2024-09-debug/page-1.png, page-2.png, ...
   reportparse debug 2024-09.pdf -p 3 -o /tmp/d  # /tmp/d/page-3.png
+  reportparse debug other.pdf --profile other-firm.toml   # another newsletter
   reportparse -v debug 2024-09.pdf              # and how many lines had each role, per page
 """
 
@@ -68,6 +74,8 @@ def debug(
     engine: EngineOpt = "pdfplumber",
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
+    profile: ProfileOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Draw what the parser saw: DIR/page-N.png, each page with every line boxed in the
     colour of its role, link annotations outlined, entry numbers in the margin, a legend.
@@ -95,11 +103,17 @@ def debug(
         page_list = parse_page_spec(pages)
         limits = limits_of(max_pages, max_chars_per_page)
         folder = check_folder(output if output is not None else default_folder(file))
-        # The --profile option (a newsletter's vocabulary) goes here when commands take it.
-        profile = DEFAULT_PROFILE
+        active_profile = profile_of(profile)
+        memory_limit = memory_of(max_memory)
 
         started = time.perf_counter()
-        view = explain_file(file, password=password, engine=engine, profile=profile, limits=limits)
+        view = run_limited(
+            lambda: explain_file(
+                file, password=password, engine=engine, profile=active_profile, limits=limits
+            ),
+            memory_limit,
+            file,
+        )
         for warning in view.document.warnings:
             warn(warning.to_dict())
         wanted = check_pages(view, page_list)

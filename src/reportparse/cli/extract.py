@@ -9,6 +9,7 @@ import typer
 from .. import emit
 from ..api import parse, parse_page_spec
 from ..errors import UsageError
+from ..memory import run_limited
 from ..profile import DEFAULT_LIMITS
 from .app import app, settings_of
 from .options import (
@@ -19,6 +20,7 @@ from .options import (
     FormatOpt,
     InputFile,
     MaxCharsOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     OutputOpt,
     PagesOpt,
@@ -29,6 +31,7 @@ from .options import (
     _refuse_overwriting_input,
     check_encoding,
     limits_of,
+    memory_of,
     profile_of,
     split_sections,
 )
@@ -75,6 +78,7 @@ def extract(
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
     db: DbOpt = None,
     profile: ProfileOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Parse one issue into entries: title, date, source, links, summary, commentary.
 
@@ -93,20 +97,25 @@ def extract(
         encoding = check_encoding(encoding)
         section_names = split_sections(sections)
         active_profile = profile_of(profile)
+        memory_limit = memory_of(max_memory)
         _refuse_overwriting_input(file, output)
         if fmt == "xlsx" and _is_stdout(output) and stdout_is_terminal():
             raise UsageError("--format xlsx is a binary file: give -o FILE.xlsx")
 
         started = time.perf_counter()
-        issue = parse(
+        issue = run_limited(
+            lambda: parse(
+                file,
+                pages=page_list,
+                password=password,
+                sections=section_names,
+                engine=engine,
+                profile=active_profile,
+                limits=limits,
+                encoding=encoding,
+            ),
+            memory_limit,
             file,
-            pages=page_list,
-            password=password,
-            sections=section_names,
-            engine=engine,
-            profile=active_profile,
-            limits=limits,
-            encoding=encoding,
         )
         issue_dict = issue.to_dict()
         parsed = time.perf_counter()

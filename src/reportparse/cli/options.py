@@ -88,6 +88,17 @@ MaxCharsOpt = Annotated[
         "--max-chars-per-page", metavar="N", help="Refuse pages with more characters than this."
     ),
 ]
+MaxMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        metavar="SIZE",
+        envvar="REPORTPARSE_MAX_MEMORY",
+        help="Stop a file that needs more memory than this, e.g. 512MiB, 2GiB; 0: no limit "
+        "(default: 1GiB).",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
@@ -160,6 +171,27 @@ def _refuse_overwriting_input(file: str, output: Path | None) -> None:
     with contextlib.suppress(OSError):
         if os.path.samefile(file, output):
             raise UsageError("--output names the input file; choose another output path")
+
+
+_SIZE = regex.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([KMGT])(?:i?B)?|B)?\s*", regex.IGNORECASE)
+
+
+def memory_of(value: str | None) -> int:
+    """Given --max-memory's value (None: not given), return the limit in bytes (0: none):
+    a number of bytes or of KiB, MiB, GiB or TiB (K, M, G, T and KB... read as binary)."""
+    from ..memory import DEFAULT_MAX_MEMORY
+
+    if value is None:
+        return DEFAULT_MAX_MEMORY
+    match = _SIZE.fullmatch(value)
+    if match is None:
+        raise UsageError(f"--max-memory: expected a size such as 512MiB or 2GiB, got {value!r}")
+    number, unit = float(match[1]), (match[2] or "").upper()
+    size = int(number * (1 << (10 * " KMGT".index(unit or " "))))
+    if 0 < size < 64 << 20:
+        # Python and a PDF engine alone take 40 MB: a smaller cap fails every file.
+        raise UsageError(f"--max-memory: {value} is too little to read any PDF; give 64MiB or more")
+    return size
 
 
 def check_encoding(name: str | None) -> str | None:

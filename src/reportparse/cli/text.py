@@ -11,6 +11,7 @@ from .. import emit
 from ..api import explain_document, parse_page_spec, read
 from ..clean.document import clean_document
 from ..errors import UsageError
+from ..memory import run_limited
 from ..profile import DEFAULT_LIMITS
 
 if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
@@ -21,12 +22,14 @@ from .options import (
     EngineOpt,
     InputFile,
     MaxCharsOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     PagesOpt,
     PasswordOpt,
     ProfileOpt,
     check_encoding,
     limits_of,
+    memory_of,
     profile_of,
 )
 from .output import reporting, say, warn, write_stdout
@@ -63,6 +66,7 @@ def text(
     max_pages: MaxPagesOpt = DEFAULT_LIMITS.max_pages,
     max_chars_per_page: MaxCharsOpt = DEFAULT_LIMITS.max_chars_per_page,
     profile: ProfileOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Print the text lines of each page after cleaning, to see what the parser sees.
 
@@ -74,17 +78,22 @@ def text(
         limits = limits_of(max_pages, max_chars_per_page)
         active_profile = profile_of(profile)
         encoding = check_encoding(encoding)
-        started = time.perf_counter()
-        document = read(
-            file,
-            pages=page_list,
-            password=password,
-            engine=engine,
-            limits=limits,
-            encoding=encoding,
-        )
+        memory_limit = memory_of(max_memory)
         if raw and explain:
             raise UsageError("--explain shows roles after cleaning; leave out --raw")
+        started = time.perf_counter()
+        document = run_limited(
+            lambda: read(
+                file,
+                pages=page_list,
+                password=password,
+                engine=engine,
+                limits=limits,
+                encoding=encoding,
+            ),
+            memory_limit,
+            file,
+        )
         if explain:
             document = explain_document(document, profile=active_profile)
         elif not raw:

@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..api import Engine, check_text_layer, read
-from ..clean import clean_document
+from ..api import Engine, check_text_layer, choose_profile, read
 from ..errors import DamagedPDFError, OutputError, ScannedPDFError, UsageError
 from ..model import Document, Page, Warning
 from ..parse import segment
@@ -100,9 +99,13 @@ def explain_file(
                 path=os.fspath(path),
             )
     document = replace(document, warnings=[*document.warnings, *_text_layer(document)])
-    cleaned = clean_document(document, profile)
-    segmented = segment(cleaned, profile)
-    return DebugView(explained(cleaned, segmented, profile), entry_marks(segmented), repaired)
+    # The profile extract would parse with (an inferred one included), so the boxes
+    # show the same entries.
+    choice = choose_profile(document, profile, infer=True)
+    segmented = segment(choice.cleaned, choice.profile)
+    return DebugView(
+        explained(choice.cleaned, segmented, choice.profile), entry_marks(segmented), repaired
+    )
 
 
 def _text_layer(document: Document) -> list[Warning]:

@@ -41,6 +41,10 @@ from typing import NamedTuple
 
 # All in em (the glyph's font size).
 LINE_CENTRE_TOLERANCE = 0.45
+# The lowest font descent believed, in em. Real fonts descend 0.1-0.3 em; Ghostscript's
+# rewrites of CFF CJK fonts can state a whole em or more, which would box every glyph
+# below its own baseline, in the line underneath.
+MIN_DESCENT = -0.5
 SPACE_GAP = 0.2
 MAX_BASE_GAP = 0.5
 PUNCT_GAP = 0.9
@@ -109,6 +113,13 @@ class Annot(NamedTuple):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def plausible_descent(descent: float) -> float:
+    """Given a font's descent in em (negative: below the baseline), return it bounded by
+    MIN_DESCENT, so a rewritten font with a nonsense descent keeps its glyph boxes on
+    their baselines (both engines box a glyph from baseline + descent up one em)."""
+    return descent if descent >= MIN_DESCENT else MIN_DESCENT
 
 
 def matrix_tilt(a: float, b: float) -> float:

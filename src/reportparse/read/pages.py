@@ -12,6 +12,7 @@ from ..errors import EncryptedPDFError, LimitExceededError, ReportParseError
 from ..model import Page, Warning
 from .glyphs import Annot, Char
 from .lines import page_lines
+from .textlayer import PageMapping, looks_unmapped, page_mapping
 
 _text = itemgetter(0)  # a Char's text
 
@@ -109,6 +110,7 @@ def build_page(
     count_images: Callable[[], int],
     warnings: list[Warning],
     suspect: bool | None = None,
+    mapping: PageMapping | None = None,
 ) -> Page:
     """Given one page's glyphs, link annotations, size and a counter of its images, return
     the Page.
@@ -119,6 +121,8 @@ def build_page(
     """
     width, height = size
     char_count = text_char_count(chars)
+    if mapping is None and looks_unmapped(chars):
+        mapping = page_mapping(number, chars)
     lines, unplaced = page_lines(
         chars, annots, number, page_box=(0.0, 0.0, width, height), suspect=suspect
     )
@@ -133,6 +137,10 @@ def build_page(
         height=round(height, 2),
         image_count=0 if char_count else count_images(),
         char_count=char_count,
+        # The engine's share of unmapped glyphs, in this page's count of glyphs (PDFium
+        # counts the glyphs its flag covers, which the chars need not match one for one).
+        unmapped_count=0 if mapping is None else round(mapping.share * char_count),
+        unmapped_fonts=() if mapping is None else mapping.fonts,
     )
 
 

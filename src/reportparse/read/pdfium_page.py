@@ -17,7 +17,15 @@ import pypdfium2.raw as pdfium_c
 from ..errors import DamagedPDFError, LimitExceededError
 from ..model import Page, Warning
 from ..profile import Limits
-from .glyphs import SUSPECT_LIGHT, SUSPECT_SIZE, Annot, Char, _median, matrix_tilt
+from .glyphs import (
+    SUSPECT_LIGHT,
+    SUSPECT_SIZE,
+    Annot,
+    Char,
+    _median,
+    matrix_tilt,
+    plausible_descent,
+)
 from .pages import MAX_ANNOTS_PER_PAGE, Matrix, apply_matrix, build_page, link_annot, page_matrix
 from .pdfium_calls import (
     _NARROW_WIDE,
@@ -54,6 +62,7 @@ from .pdfium_runs import (
     _RunCache,
     _RunKey,
 )
+from .textlayer import looks_unmapped, pdfium_page_mapping
 from .watermark import LARGE, MIN_TILT
 
 
@@ -113,6 +122,9 @@ class _PageReader:
                 )
             try:
                 chars = self._chars(textpage, number, ctm, height)
+                # PDFium passes an unmapped glyph's code on as a character: its own flag
+                # tells, and is asked only on a page whose text looks unmapped.
+                mapping = pdfium_page_mapping(textpage, number) if looks_unmapped(chars) else None
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
             if self.inexact_boxes and self.exact_page is not None:
@@ -141,6 +153,7 @@ class _PageReader:
                 lambda: _count_images(page),
                 warnings,
                 suspect=self.suspect,
+                mapping=mapping,
             )
         finally:
             pdfium_c.FPDF_ClosePage(page)
@@ -384,7 +397,7 @@ class _PageReader:
                 value = self._float
                 if pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), value):
                     descent = float(value.value) / 1000
-        font = _Font(name, descent)
+        font = _Font(name, plausible_descent(descent))
         self.fonts[key] = font
         return font
 

@@ -11,6 +11,8 @@ from pdfminer.pdfdocument import (
     PDFEncryptionError,
     PDFPasswordIncorrect,
 )
+from pdfminer.pdffont import PDFFont
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfminer.psparser import PSLiteral
@@ -23,13 +25,32 @@ from ..errors import (
     LimitExceededError,
     ReportParseError,
 )
+from ..memory import over_limit
 from ..profile import Limits
+from .glyphs import plausible_descent
 from .pages import password_error
 
 MAX_FALLBACK_OBJECTS = 200_000  # objects scanned for pages when the page tree is missing
 
 
 _INHERITABLE = ("Resources", "MediaBox", "CropBox", "Rotate")
+
+
+def bound_descents(rsrcmgr: PDFResourceManager) -> PDFResourceManager:
+    """Given pdfminer's resource manager, return it with every font it loads holding a
+    plausible descent (see :func:`~reportparse.read.glyphs.plausible_descent`), as the
+    pdfium engine's fonts do: pdfminer boxes each glyph from the font's descent."""
+    load = rsrcmgr.get_font
+
+    def get_font(objid: object, spec: Any) -> PDFFont:
+        font = load(objid, spec)
+        scale = getattr(font, "vscale", 0)
+        if scale and font.get_descent() != plausible_descent(font.get_descent()):
+            font.descent = plausible_descent(font.get_descent()) / scale
+        return font
+
+    rsrcmgr.get_font = get_font  # type: ignore[method-assign]
+    return rsrcmgr
 
 
 class TooManyChars(Exception):
@@ -75,6 +96,8 @@ def open_document(stream: BinaryIO, where: str, password: str | None) -> Any:
         return PlumberPDF(stream, stream_is_external=True, password=password or "")  # type: ignore[arg-type]
     except Exception as exc:  # pdfminer raises anything on broken files
         inner = unwrap_error(exc)
+        if isinstance(inner, MemoryError) and (limit_error := over_limit(where)):
+            raise limit_error from None  # an object or xref stream inflating past the cap
         if isinstance(inner, PDFPasswordIncorrect):
             raise password_error(password, where) from None
         if isinstance(inner, PDFEncryptionError):

@@ -24,7 +24,7 @@ from ..errors import (
 from ..model import Document, Warning
 from ..profile import DEFAULT_LIMITS, Limits
 from .pages import file_sha256, read_pages, wanted_pages
-from .plumber_doc import open_document, pdf_pages
+from .plumber_doc import bound_descents, open_document, pdf_pages
 from .plumber_outline import read_metadata, read_outline
 from .plumber_page import read_page
 from .repair import repair_with_ghostscript
@@ -64,6 +64,12 @@ def read_pdf(
                 document = _read_stream(io.BytesIO(repaired), where, digest, pages, None, limits)
             except DamagedPDFError:
                 raise damaged from None
+            if not any(page.char_count for page in document.pages):
+                # Ghostscript rewrites even garbage into a blank page: that is no repair.
+                head, sep, hint = damaged.message.partition("; try ")
+                raise DamagedPDFError(
+                    f"{head}; a repair with Ghostscript recovered nothing{sep}{hint}", path=where
+                ) from None
             reason = damaged.message.removeprefix("the PDF is damaged: ").split("; try ")[0]
     document.warnings.insert(
         0, Warning("repaired", f"read a copy Ghostscript repaired; the file is damaged ({reason})")
@@ -85,7 +91,7 @@ def _read_stream(
     warnings: list[Warning] = []
     total = len(page_objects)
     wanted = wanted_pages(pages, total, warnings)
-    rsrcmgr = pdf.rsrcmgr
+    rsrcmgr = bound_descents(pdf.rsrcmgr)
     out_pages = read_pages(
         wanted,
         lambda number: read_page(rsrcmgr, page_objects[number - 1], number, limits, warnings),

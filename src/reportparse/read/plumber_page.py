@@ -14,6 +14,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
 from ..errors import LimitExceededError
+from ..memory import over_limit
 from ..model import OutlineItem, Page, Warning
 from ..profile import Limits
 from .glyphs import Annot, Char, fill_lightness, matrix_tilt
@@ -53,6 +54,8 @@ def _render(rsrcmgr: PDFResourceManager, page: PDFPage, number: int, limits: Lim
             f"page {number} has more than {limits.max_chars_per_page} characters; "
             "raise the limit with --max-chars-per-page"
         ) from None
+    except MemoryError as exc:  # a stream inflating past --max-memory (memory.limit_memory)
+        raise over_limit() or damaged_error(exc, f"reading page {number}") from None
     except Exception as exc:
         raise damaged_error(exc, f"reading page {number}") from None
     finally:

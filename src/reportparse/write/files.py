@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -11,14 +12,63 @@ from ..errors import OutputError
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Given a path and bytes, replace the file in one step (never half-written)."""
-    target = Path(path)
+    """Given a path and bytes, write them there without clobbering what the path names.
+
+    A regular file or a new name is replaced in one step (a temporary file in the same
+    folder, then a rename), so it is never half-written. A symbolic link stays: the file it
+    finally points to is replaced that way, in that file's own folder (a dangling link gets
+    its target created). A character device (``/dev/null``, a terminal), a FIFO or a socket
+    is written directly, since a rename would put a file in place of the node. A folder or
+    a block device is refused.
+    """
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)  # follows links, /proc/self/fd/N included
+    except OSError:  # no such file, a dangling or looping link, a path through a file
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        check_writable_node(name, info)
+        _write_directly(name, data)
+        return
+    # A new name or a regular file, maybe behind links: replace the file the links lead to.
+    _replace_file(resolved_target(name), data, shown=name)
+
+
+def check_writable_node(name: str, info: os.stat_result) -> None:
+    """Given a path that is not a regular file and its stat, raise OutputError unless the
+    tool may write into it directly (a character device, FIFO or socket)."""
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError("cannot write the output: it is a folder", path=name)
+    if stat.S_ISBLK(info.st_mode):
+        raise OutputError("refusing to write the output onto a block device", path=name)
+
+
+def resolved_target(name: str) -> Path:
+    """Given an output path, return the regular file it names once links are followed
+    (OutputError when the links loop)."""
+    target = Path(os.path.realpath(name))
+    if target.is_symlink():  # realpath stops at a loop it cannot resolve
+        raise OutputError("cannot write the output: its symbolic links loop", path=name)
+    return target
+
+
+def _write_directly(name: str, data: bytes) -> None:
+    """Given a device, FIFO or socket path and bytes, write them to it (no rename)."""
+    try:
+        with open(name, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}", path=name) from exc
+
+
+def _replace_file(target: Path, data: bytes, *, shown: str) -> None:
+    """Given a regular file's path (existing or not) and bytes, replace it in one step."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
             f"cannot create the folder {str(target.parent)!r}: {exc.strerror or exc}",
-            path=str(target),
+            path=shown,
         ) from exc
     try:
         # Same directory, so os.replace is a rename on one file system, never a copy.
@@ -26,9 +76,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
     except OSError as exc:
-        raise OutputError(
-            f"cannot write the output: {exc.strerror or exc}", path=str(target)
-        ) from exc
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}", path=shown) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -41,7 +89,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
             os.unlink(temp_name)
         if isinstance(exc, OSError):
             raise OutputError(
-                f"cannot write the output: {exc.strerror or exc}", path=str(target)
+                f"cannot write the output: {exc.strerror or exc}", path=shown
             ) from exc
         raise
     _fsync_directory(target.parent)

@@ -71,8 +71,9 @@ def text_width(text: str) -> int:
 
 
 def cell_text(value: Any) -> str:
-    """Given a text value, return what its cell holds: guarded, XML-safe, within limits."""
-    text = _ILLEGAL.sub("\ufffd", guard_cell(value))
+    """Given a text value, return what its cell holds: guarded, XML-safe, within limits,
+    line ends as Excel's line break (an XML reader turns a stored CR into LF anyway)."""
+    text = _ILLEGAL.sub("\ufffd", guard_cell(value)).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"
     return text

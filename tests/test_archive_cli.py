@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv as csv_module
 import io
 import json
+import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -101,6 +103,28 @@ def test_rerunning_extract_into_the_db_adds_no_duplicates(tmp_path: Path) -> Non
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT count(*) FROM issues").fetchone() == (1,)
         assert connection.execute("SELECT count(*) FROM entries").fetchone() == (entries,)
+
+
+def test_db_onto_a_device_is_refused_and_a_link_leads_to_its_file(tmp_path: Path) -> None:
+    pdf = str(PDFS[0])
+    refused = runner.invoke(cli.app, ["extract", pdf, "--db", os.devnull])
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr.startswith("reportparse: error: ") and len(refused.stderr.splitlines()) == 1
+    )
+    assert "device, FIFO or socket" in refused.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "archive.sqlite"
+    link.symlink_to(elsewhere / "real.sqlite")  # dangling until the first write
+    result = runner.invoke(cli.app, ["extract", pdf, "--db", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    with sqlite3.connect(elsewhere / "real.sqlite") as connection:
+        assert connection.execute("SELECT count(*) FROM issues").fetchone() == (1,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.sqlite", "elsewhere"]
 
 
 def test_extract_xlsx(tmp_path: Path) -> None:

@@ -6,10 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from operator import attrgetter
 
-from ..model import Document, Page, Role
+from ..model import DROPPED_ROLES, Document, Page, Role
 from ..profile import Profile
 from .text import _DIGITS, _LETTER, _NUMBER_PREFIX, _SPACES, PAGE_NUMBER_RE, URL_RE
+
+_ROLE = attrgetter("role")
 
 # --------------------------------------------------------------------------- running lines
 
@@ -29,6 +32,9 @@ def is_page_number(text: str) -> bool:
 def _edge_indices(page: Page, depth: int = 3) -> list[int]:
     """Given a page, return the indices of its first and last ``depth`` lines still kept
     (a watermark the reader already marked neither runs nor hides the page's edge)."""
+    count = len(page.lines)
+    if DROPPED_ROLES.isdisjoint(map(_ROLE, page.lines)):  # most pages: one C-level pass
+        return sorted({*range(min(depth, count)), *range(max(count - depth, 0), count)})
     kept = [i for i, line in enumerate(page.lines) if not line.dropped]
     return sorted(set(kept[:depth] + kept[-depth:]))
 
@@ -105,9 +111,9 @@ def mark_running_lines(document: Document, profile: Profile) -> Document:
             i
             for i, line in enumerate(page.lines)
             if line.kind == "text"
-            and not line.dropped
             and may_run(line.text)
             and running_key(line.text) in keys
+            and not line.dropped
         }
         running.extend(page.lines[i].text for i in sorted(found))
         numbers = _page_number_indices(page, found, document.kind) - found

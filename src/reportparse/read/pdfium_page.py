@@ -62,7 +62,7 @@ from .pdfium_runs import (
     _RunCache,
     _RunKey,
 )
-from .textlayer import looks_unmapped, pdfium_page_mapping
+from .textlayer import PageMapping, looks_unmapped, pdfium_page_mapping
 from .watermark import LARGE, MIN_TILT
 
 
@@ -124,7 +124,11 @@ class _PageReader:
                 chars = self._chars(textpage, number, ctm, height)
                 # PDFium passes an unmapped glyph's code on as a character: its own flag
                 # tells, and is asked only on a page whose text looks unmapped.
-                mapping = pdfium_page_mapping(textpage, number) if looks_unmapped(chars) else None
+                mapping = (
+                    pdfium_page_mapping(textpage, number)
+                    if looks_unmapped(chars)
+                    else PageMapping(number, len(chars), 0)
+                )
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
             if self.inexact_boxes and self.exact_page is not None:

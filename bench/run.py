@@ -87,7 +87,7 @@ def _extract_pdfium(path: Path) -> int:
     import pypdfium2.raw as pdfium_c
 
     from reportparse.profile import DEFAULT_LIMITS
-    from reportparse.read import pdfium_engine, pdfium_page
+    from reportparse.read import pdfium_calls, pdfium_engine, pdfium_links, pdfium_page
     from reportparse.read.pages import page_matrix, text_char_count
 
     count = 0
@@ -102,8 +102,8 @@ def _extract_pdfium(path: Path) -> int:
             chars = reader._chars(textpage, index + 1, ctm, box[3] - box[1])
             count += len(chars)
             if not text_char_count(chars):  # images are counted as reader.build_page does
-                pdfium_page._count_images(page)
-            reader._annots(page, ctm, box[3] - box[1])
+                pdfium_calls._count_images(page)
+            pdfium_links.read_links(document.raw, page, ctm, box[3] - box[1])
             pdfium_c.FPDFText_ClosePage(textpage)
             pdfium_c.FPDF_ClosePage(page)
     finally:

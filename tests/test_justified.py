@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from reportparse import api
-from reportparse.read.glyphs import Char, join_chars
+from reportparse.read.glyphs import Char
+from reportparse.read.spacing import join_chars
 
 SIZE = 10.0
 FONTS = Path(__file__).parent / "fixtures" / "fonts"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 
 from reportparse.model import LinkAnchor
-from reportparse.read.glyphs import Annot, Char, is_bold_font, join_chars
+from reportparse.read.glyphs import Annot, Char, is_bold_font
 from reportparse.read.lines import attach_links, chars_to_lines, group_chars, page_lines
+from reportparse.read.spacing import join_chars
 
 SIZE = 10.0
 

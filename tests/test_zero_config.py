@@ -17,7 +17,9 @@ import regex
 
 from reportparse.api import parse
 from reportparse.model import Document, Line, OutlineItem, Page
-from reportparse.parse.infer import entry_number, heading_name, infer_profile
+from reportparse.parse.infer import infer_profile
+from reportparse.parse.infer_labels import entry_number
+from reportparse.parse.infer_layout import heading_name
 from reportparse.profile import DEFAULT_PROFILE
 
 from .zero_config import (

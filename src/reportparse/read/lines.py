@@ -18,20 +18,16 @@ from .glyphs import (
     Annot,
     Char,
     PageBox,
-    _Columns,
     _cx,
     _cy,
-    _dedupe,
-    _drop_overprinted_spaces,
     _em,
-    _join,
     _median,
     _Usable,
     _usable_sorted,
     font_name,
     is_bold_font,
-    join_chars,
 )
+from .spacing import _Columns, _dedupe, _drop_overprinted_spaces, _join, join_chars
 from .watermark import MIN_TILT, _Style, _style, split_watermark, turned_rows
 
 # --------------------------------------------------------------------------- grouping

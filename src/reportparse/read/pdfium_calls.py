@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ctypes
+import re
 import struct
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
@@ -151,3 +153,64 @@ def _error_text(code: int) -> str:
         pdfium_c.FPDF_ERR_PAGE: "page not found or content error",
     }
     return f"PDFium: {names.get(code, f'error {code}')}"
+
+
+# Page objects looked at per page (forms included) when counting images.
+_MAX_PAGE_OBJECTS = 1_000_000
+_OBJECTS_PER_PASS = 4096
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_END_HYPHEN = "\ufffe"
+
+
+def _page_text(textpage: Any, count: int) -> str | list[str]:
+    """Given a text page, return its text with one item per char index."""
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = _get_text(_address(textpage), 0, count, buffer)
+    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == count and _SURROGATE.search(text) is None:
+        # PDFium reports a hyphen that ends a line (a word or URL broken after "-") as
+        # the noncharacter U+FFFE; pdfminer reads the "-" drawn there.
+        return text.replace(_LINE_END_HYPHEN, "-") if _LINE_END_HYPHEN in text else text
+    # PDFium left out non-printing chars (NULs, some controls) or wrote surrogate pairs:
+    # ask char by char.
+    tp = _address(textpage)
+    out: list[str] = []
+    for index in range(count):
+        code = _get_unicode(tp, index)
+        if code == 0xFFFE:
+            out.append("-")
+        else:
+            out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
+    return out
+
+
+def _count_images(page: Any) -> int:
+    """Given a page, return how many images it draws (inside forms too).
+
+    Objects are fetched and typed in C-level passes (``map`` drives the ctypes calls): a
+    page has a few hundred objects and only their types matter.
+    """
+    image, form = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+    images = 0
+    budget = _MAX_PAGE_OBJECTS  # a hostile page cannot keep us counting
+    page_arg = ctypes.c_void_p(_address(page))
+    stack: list[tuple[Any, Callable[..., Any], int]] = [
+        (page_arg, _page_object, int(_page_object_count(page_arg)))
+    ]
+    while stack and budget > 0:
+        parent, getter, total = stack.pop()
+        total = min(total, budget)
+        budget -= total
+        # In slices, so that a page of a million objects holds only a slice's handles.
+        for start in range(0, total, _OBJECTS_PER_PASS):
+            indexes = range(start, min(start + _OBJECTS_PER_PASS, total))
+            # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
+            objects = list(map(ctypes.c_void_p, map(getter, repeat(parent), indexes)))
+            kinds = list(map(_object_type, objects))
+            images += kinds.count(image)
+            if form in kinds:
+                for obj, kind in zip(objects, kinds, strict=True):
+                    if kind == form:
+                        stack.append((obj, _form_object, int(_form_object_count(obj))))
+    return images

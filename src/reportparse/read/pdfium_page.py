@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import re
 import unicodedata
-from collections.abc import Callable
 from itertools import compress, count, repeat
 from operator import ge, itemgetter
 from typing import Any
@@ -20,41 +18,33 @@ from ..profile import Limits
 from .glyphs import (
     SUSPECT_LIGHT,
     SUSPECT_SIZE,
-    Annot,
     Char,
     _median,
     matrix_tilt,
     plausible_descent,
 )
-from .pages import MAX_ANNOTS_PER_PAGE, Matrix, apply_matrix, build_page, link_annot, page_matrix
+from .pages import Matrix, apply_matrix, build_page, page_matrix
 from .pdfium_calls import (
     _NARROW_WIDE,
     _REPAIR_HINT,
     FIRST_WIDE,
     _address,
-    _decode_uri,
+    _count_images,
     _error_text,
-    _form_object,
-    _form_object_count,
     _get_origin,
-    _get_text,
-    _get_unicode,
     _glyph_box,
     _glyph_matrix,
     _glyph_object,
     _object_fill,
     _object_font,
     _object_font_size,
-    _object_type,
-    _page_object,
-    _page_object_count,
+    _page_text,
     _unpack_matrix,
 )
+from .pdfium_links import read_links
 from .pdfium_runs import (
     _GLYPHS_PER_PASS,
-    _MAX_PAGE_OBJECTS,
     _MAX_RUNS,
-    _OBJECTS_PER_PASS,
     _STD14_DESCENT,
     ExactPage,
     _Font,
@@ -144,7 +134,7 @@ class _PageReader:
                     warnings.extend(exact_warnings)
                     return exact_page
             try:
-                annots = self._annots(page, ctm, height)
+                annots = read_links(self.doc, page, ctm, height)
             except Exception:
                 annots = []
                 warnings.append(Warning("annots-unreadable", "link annotations unreadable", number))
@@ -405,106 +395,12 @@ class _PageReader:
         self.fonts[key] = font
         return font
 
-    # ------------------------------------------------------------------ links
-
-    def _annots(self, page: Any, ctm: Matrix, height: float) -> list[Annot]:
-        """Given a page, return its URI link annotations in top-left coordinates."""
-        found: list[Annot] = []
-        total = min(pdfium_c.FPDFPage_GetAnnotCount(page), MAX_ANNOTS_PER_PAGE)
-        rect = pdfium_c.FS_RECTF()
-        for index in range(total):
-            annot = pdfium_c.FPDFPage_GetAnnot(page, index)
-            if not annot:
-                continue
-            try:
-                if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_LINK:
-                    continue
-                link = pdfium_c.FPDFAnnot_GetLink(annot)
-                if not link:
-                    continue
-                action = pdfium_c.FPDFLink_GetAction(link)
-                if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
-                    continue
-                uri = _decode_uri(self._uri_bytes(action))
-                if uri is None or not pdfium_c.FPDFAnnot_GetRect(annot, rect):
-                    continue
-                corner, opposite = (rect.left, rect.bottom), (rect.right, rect.top)
-                found.append(link_annot(uri, corner, opposite, ctm, height))
-            finally:
-                pdfium_c.FPDFPage_CloseAnnot(annot)
-        return found
-
-    def _uri_bytes(self, action: Any) -> bytes:
-        size = pdfium_c.FPDFAction_GetURIPath(self.doc, action, None, 0)
-        if size <= 0:
-            return b""
-        buf = ctypes.create_string_buffer(size)
-        pdfium_c.FPDFAction_GetURIPath(self.doc, action, buf, size)
-        return buf.raw[: size - 1]
-
 
 # Objects this many times the median glyph size get their fill colour (layout needs it
 # from watermark.LARGE times its own median on; the margin covers the difference).
 FILL_FROM = 0.8 * LARGE
 
 _char_size = itemgetter(6)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_LINE_END_HYPHEN = "\ufffe"
-
-
-def _page_text(textpage: Any, count: int) -> str | list[str]:
-    """Given a text page, return its text with one item per char index."""
-    buffer = ctypes.create_string_buffer(2 * (count + 1))
-    written = _get_text(_address(textpage), 0, count, buffer)
-    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
-    if len(text) == count and _SURROGATE.search(text) is None:
-        # PDFium reports a hyphen that ends a line (a word or URL broken after "-") as
-        # the noncharacter U+FFFE; pdfminer reads the "-" drawn there.
-        return text.replace(_LINE_END_HYPHEN, "-") if _LINE_END_HYPHEN in text else text
-    # PDFium left out non-printing chars (NULs, some controls) or wrote surrogate pairs:
-    # ask char by char.
-    tp = _address(textpage)
-    out: list[str] = []
-    for index in range(count):
-        code = _get_unicode(tp, index)
-        if code == 0xFFFE:
-            out.append("-")
-        else:
-            out.append(chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
-    return out
-
-
-def _count_images(page: Any) -> int:
-    """Given a page, return how many images it draws (inside forms too).
-
-    Objects are fetched and typed in C-level passes (``map`` drives the ctypes calls): a
-    page has a few hundred objects and only their types matter.
-    """
-    image, form = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
-    images = 0
-    budget = _MAX_PAGE_OBJECTS  # a hostile page cannot keep us counting
-    page_arg = ctypes.c_void_p(_address(page))
-    stack: list[tuple[Any, Callable[..., Any], int]] = [
-        (page_arg, _page_object, int(_page_object_count(page_arg)))
-    ]
-    while stack and budget > 0:
-        parent, getter, total = stack.pop()
-        total = min(total, budget)
-        budget -= total
-        # In slices, so that a page of a million objects holds only a slice's handles.
-        for start in range(0, total, _OBJECTS_PER_PASS):
-            indexes = range(start, min(start + _OBJECTS_PER_PASS, total))
-            # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
-            objects = list(map(ctypes.c_void_p, map(getter, repeat(parent), indexes)))
-            kinds = list(map(_object_type, objects))
-            images += kinds.count(image)
-            if form in kinds:
-                for obj, kind in zip(objects, kinds, strict=True):
-                    if kind == form:
-                        stack.append((obj, _form_object, int(_form_object_count(obj))))
-    return images
 
 
 def _corners(

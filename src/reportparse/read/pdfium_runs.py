@@ -86,9 +86,6 @@ _RunKey = tuple[int, float, float, float, float, float, float, float]
 _RunCache = dict[_RunKey, _Run]
 # Runs remembered across pages of one geometry (a few hundred per page layout).
 _MAX_RUNS = 4096
-# Page objects looked at per page (forms included) when counting images.
-_MAX_PAGE_OBJECTS = 1_000_000
-_OBJECTS_PER_PASS = 4096
 # Glyphs whose text objects are fetched per pass.
 _GLYPHS_PER_PASS = 4096
 

@@ -31,12 +31,8 @@ from reportparse.debug import (
     role_counts,
 )
 from reportparse.debug.boxes import LABELLED_ROLES
-from reportparse.debug.draw import (
-    ENTRY_TAG_COLOUR,
-    LINK_ANNOTATION_COLOUR,
-    STYLES,
-    legend_height,
-)
+from reportparse.debug.draw import legend_height
+from reportparse.debug.styles import ENTRY_TAG_COLOUR, LINK_ANNOTATION_COLOUR, STYLES
 from reportparse.errors import UsageError
 from reportparse.model import DROPPED_ROLES, ROLES, Line, Page
 from reportparse.profile import DEFAULT_PROFILE

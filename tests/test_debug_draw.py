@@ -12,19 +12,17 @@ from PIL import Image
 from reportlab.pdfgen import canvas
 
 from reportparse import api
-from reportparse.debug.draw import (
+from reportparse.debug.draw import draw_overlay, legend_height, save_png
+from reportparse.debug.render import render_page
+from reportparse.debug.styles import (
     ENTRY_TAG_COLOUR,
     LINK_ANNOTATION_COLOUR,
     ROLES,
     STYLES,
     Box,
     LinkBox,
-    draw_overlay,
-    legend_height,
-    save_png,
     style_of,
 )
-from reportparse.debug.render import render_page
 from reportparse.errors import EncryptedPDFError, ReportParseError, UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"

@@ -6,9 +6,10 @@ pages and reads their link annotations.
 """
 
 from .boxes import EntryMark, entry_marks, line_boxes, role_counts
-from .draw import ROLES, Box, LinkBox, draw_overlay, legend_height, save_png
+from .draw import draw_overlay, legend_height, save_png
 from .pictures import DebugView, PagePicture, default_folder, draw_pages, explain_file
 from .render import PdfPages, render_page
+from .styles import ROLES, Box, LinkBox
 
 __all__ = [
     "ROLES",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Line, Page, Segmented
-from .draw import ROLES, Box
+from .styles import ROLES, Box
 
 # Dropped roles whose boxes get their role written beside them: they are grey-ish and
 # told apart by hatching alone, and there are few of them on a page. Bullets and blanks

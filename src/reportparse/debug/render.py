@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from ..errors import DamagedPDFError, EncryptedPDFError, NotReadableError, UsageError
-from .draw import LinkBox
+from .styles import LinkBox
 
 Rect = tuple[float, float, float, float]
 

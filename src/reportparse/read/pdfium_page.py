@@ -74,6 +74,8 @@ class _PageReader:
         self.inexact_boxes = False
         # Set by _chars: the page may carry a watermark (lines.page_lines).
         self.suspect = False
+        # Set by _chars: the page's text holds what an unmapped glyph's code looks like.
+        self.maybe_unmapped = False
         self.fonts: dict[int, _Font] = {}
         self._name_buf = ctypes.create_string_buffer(256)
         self._float = ctypes.c_float()
@@ -116,7 +118,7 @@ class _PageReader:
                 # tells, and is asked only on a page whose text looks unmapped.
                 mapping = (
                     pdfium_page_mapping(textpage, number)
-                    if looks_unmapped(chars)
+                    if self.maybe_unmapped
                     else PageMapping(number, len(chars), 0)
                 )
             finally:
@@ -171,10 +173,13 @@ class _PageReader:
     def _chars(self, textpage: Any, number: int, ctm: Matrix, height: float) -> list[Char]:
         self.inexact_boxes = False
         self.suspect = False
+        self.maybe_unmapped = False
         count = pdfium_c.FPDFText_CountChars(textpage)
         if count <= 0:
             return []
         text = _page_text(textpage, count)
+        # The page's own text tells whether its glyphs may lack Unicode (see read()).
+        self.maybe_unmapped = looks_unmapped(text if isinstance(text, str) else "".join(text))
         tp = _address(textpage)
         tp_arg = ctypes.c_void_p(tp)
         rect = self._rect

@@ -83,10 +83,12 @@ def is_unmapped(text: str) -> bool:
 _MAYBE_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def looks_unmapped(chars: Iterable[Char]) -> bool:
-    """Given a page's chars, return whether any of them may have no Unicode mapping."""
+def looks_unmapped(chars: Iterable[Char] | str) -> bool:
+    """Given a page's chars (or its whole text), return whether any of them may have no
+    Unicode mapping."""
     # One C-level join and one search: this runs on every page of every file.
-    return _MAYBE_UNMAPPED.search("".join(map(_TEXT, chars))) is not None
+    text = chars if isinstance(chars, str) else "".join(map(_TEXT, chars))
+    return _MAYBE_UNMAPPED.search(text) is not None
 
 
 def _font(name: str) -> str:

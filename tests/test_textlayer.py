@@ -79,7 +79,7 @@ def test_only_the_pages_without_mapping_are_warned_about(engine: str) -> None:
     assert textlayer.document_message(pages) is None  # pages 1, 4 and 5 read fine
     warnings = textlayer.page_warnings(pages)
     assert [page for page, _ in warnings] == [2, 3]
-    assert warnings[0][1].startswith("page 2: no Unicode mapping for 93% of its characters (")
+    assert warnings[0][1].startswith("no Unicode mapping for 93% of its characters (")
     # When nothing could be parsed, the missing mapping is the likelier cause.
     assert textlayer.document_message(pages, nothing_found=True) is not None
 
@@ -138,4 +138,4 @@ def test_cli_warns_about_pages_without_unicode(engine: str, tmp_path: Path) -> N
     result = runner.invoke(cli.app, ["extract", "--engine", engine, str(PAGES_2_3), "-o", str(out)])
     assert result.exit_code == 0
     warned = [line for line in result.stderr.splitlines() if "no Unicode mapping" in line]
-    assert len(warned) == 2 and "page 2" in warned[0] and "page 3" in warned[1]
+    assert len(warned) == 2 and "no-unicode p.2: " in warned[0] and "no-unicode p.3: " in warned[1]

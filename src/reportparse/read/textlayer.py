@@ -207,7 +207,7 @@ def page_warnings(pages: Sequence[PageMapping]) -> list[tuple[int, str]]:
     return [
         (
             page.page,
-            f"page {page.page}: no Unicode mapping for {_percent(page.share)} of its "
+            f"no Unicode mapping for {_percent(page.share)} of its "
             f"characters ({_fonts([page])}); its text is missing from the output; "
             "run OCR on the page to read it",
         )

@@ -103,6 +103,19 @@ def test_rerunning_extract_into_the_db_adds_no_duplicates(tmp_path: Path) -> Non
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT count(*) FROM issues").fetchone() == (1,)
         assert connection.execute("SELECT count(*) FROM entries").fetchone() == (entries,)
+        assert connection.execute("SELECT profile FROM issues").fetchone() == ("zhide-monthly",)
+
+
+def test_the_archive_records_the_profile_an_issue_was_parsed_with(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    pdf = FIXTURES / "newsletters" / "langrun-monthly.pdf"
+    profile = FIXTURES / "profiles" / "langrun-monthly.toml"
+    for extra in ([], ["--profile", str(profile)]):
+        result = runner.invoke(cli.app, ["extract", str(pdf), "--db", str(db), *extra])
+        assert result.exit_code == 0, result.output
+        with sqlite3.connect(db) as connection:
+            stored = connection.execute("SELECT profile FROM issues").fetchall()
+        assert stored == [("langrun-monthly",) if extra else ("inferred",)]
 
 
 def test_db_onto_a_device_is_refused_and_a_link_leads_to_its_file(tmp_path: Path) -> None:

@@ -84,7 +84,8 @@ def test_an_unchanged_issue_keeps_its_rows_and_gets_the_new_time(tmp_path: Path)
         archive.write_issue(changed, path=other_file, converted_at=later)
         assert connection.total_changes - before > len(changed["entries"])
         rows = connection.execute("SELECT path, profile, converted_at FROM issues").fetchall()
-        assert sorted(rows) == sorted([(file, "p2", later), (other_file, None, later)])
+        # Without a profile given, the one the issue records (here: the built-in one).
+        assert sorted(rows) == sorted([(file, "p2", later), (other_file, "zhide-monthly", later)])
         assert archive.read_issue(file) == issue
         assert archive.read_issue(other_file) == changed
     assert [record["file"] for record in search_records(db, "（更新后）")] == [other_file]

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from ..profile import DEFAULT_PROFILE
 from .errors import ArchiveError
 from .schema import (
     BUSY_TIMEOUT_MS,
@@ -78,7 +79,8 @@ class Archive:
         """Given an issue dict, store it (replacing the rows of the same path); return its id.
 
         ``path`` is the key and the entries' ``file`` (default: the issue's source.path, as
-        ``batch`` writes it in entries.jsonl); ``profile`` names the profile used;
+        ``batch`` writes it in entries.jsonl); ``profile`` names the profile used (default:
+        the issue's ``issue.profile``, else the built-in profile's name);
         ``converted_at`` defaults to now (UTC, ISO 8601).
         """
         key = _issue_path(issue, path, self.path)
@@ -214,6 +216,8 @@ def _replace_issue(
     An issue stored earlier with the same content (same dict, key order aside) keeps its
     rows: only profile and converted_at change, so re-running over a whole archive is cheap.
     """
+    if profile is None:  # the one the issue records (written for all but the built-in one)
+        profile = (issue.get("issue") or {}).get("profile") or DEFAULT_PROFILE.name
     digest = hashlib.sha256(orjson.dumps(dict(issue), option=orjson.OPT_SORT_KEYS)).hexdigest()
     stored = connection.execute(
         "SELECT id, content_sha256 FROM issues WHERE path = ?", (path,)

@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from ..errors import DamagedPDFError, EncryptedPDFError, NotReadableError, UsageError
+from ..read.pdfium_links import link_annotations
 from .styles import LinkBox
 
 Rect = tuple[float, float, float, float]
@@ -30,8 +31,6 @@ MIN_SCALE = 2.0
 MAX_PIXELS = 40_000_000
 # No /MediaBox anywhere: pdfminer assumes US Letter, and so do PDFium and the readers.
 LETTER: Rect = (0.0, 0.0, 612.0, 792.0)
-# A hostile page cannot make us read more link annotations than this.
-MAX_LINKS_PER_PAGE = 5_000
 # What lies outside the /CropBox: a grey wash over the rendered page.
 CROPPED_WASH = (96, 96, 96, 72)
 
@@ -247,43 +246,14 @@ def _geometry(page: Any) -> tuple[Rect, int]:
 
 
 def _links(page: Any, document: Any) -> list[LinkBox]:
-    """Given a page, return its link annotations as displayed (see PdfPages.links)."""
+    """Given a page, return its link annotations as displayed (see PdfPages.links); a
+    link whose action is no URI has the URI ""."""
     media, rotate = _geometry(page)
     found: list[LinkBox] = []
-    rect = pdfium_c.FS_RECTF()
-    total = min(max(pdfium_c.FPDFPage_GetAnnotCount(page), 0), MAX_LINKS_PER_PAGE)
-    for index in range(total):
-        annot = pdfium_c.FPDFPage_GetAnnot(page, index)
-        if not annot:
-            continue
-        try:
-            if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_LINK:
-                continue
-            if not pdfium_c.FPDFAnnot_GetRect(annot, rect):
-                continue
-            user = (
-                min(rect.left, rect.right),
-                min(rect.bottom, rect.top),
-                max(rect.left, rect.right),
-                max(rect.bottom, rect.top),
-            )
-            x0, top, x1, bottom = display_rect(user, media, rotate)
-            found.append(LinkBox(x0, top, x1, bottom, _uri(annot, document)))
-        finally:
-            pdfium_c.FPDFPage_CloseAnnot(annot)
+    for (left, bottom, right, top), raw in link_annotations(document.raw, page):
+        user = (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+        x0, y0, x1, y1 = display_rect(user, media, rotate)
+        # The URI up to its first NUL, as PDFium's buffer shows it.
+        uri = "" if raw is None else raw.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+        found.append(LinkBox(x0, y0, x1, y1, uri))
     return found
-
-
-def _uri(annot: Any, document: Any) -> str:
-    """Given a link annotation, return its URI, or "" when its action is no URI."""
-    link = pdfium_c.FPDFAnnot_GetLink(annot)
-    action = pdfium_c.FPDFLink_GetAction(link) if link else None
-    if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
-        return ""
-    raw = document.raw
-    size = pdfium_c.FPDFAction_GetURIPath(raw, action, None, 0)
-    if size <= 1:
-        return ""
-    buffer = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFAction_GetURIPath(raw, action, buffer, size)
-    return buffer.value.decode("utf-8", errors="replace")

@@ -244,12 +244,22 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
     return profile_from_mapping(data, source=source)
 
 
+def profile_path(
+    path: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Given a ``--profile`` option (None if not given), return the profile file in use:
+    the option's, else the one ``REPORTPARSE_PROFILE`` names, else None (the default)."""
+    if path is not None and os.fspath(path) != "":
+        return os.fspath(path)
+    env = os.environ if environ is None else environ
+    return env.get(ENV_VAR, "").strip() or None
+
+
 def profile_from_env(environ: Mapping[str, str] | None = None) -> Profile:
     """Given the environment (os.environ by default), return the profile that
     ``REPORTPARSE_PROFILE=FILE`` names, or the default profile when it is unset or empty."""
-    env = os.environ if environ is None else environ
-    path = env.get(ENV_VAR, "").strip()
-    if not path:
+    path = profile_path(None, environ)
+    if path is None:
         return DEFAULT_PROFILE
     try:
         return load_profile(path)
@@ -262,9 +272,8 @@ def resolve_profile(
 ) -> Profile:
     """Given a ``--profile`` option (None if not given), return the profile to use: the
     option's file, else the file ``REPORTPARSE_PROFILE`` names, else the default."""
-    if path is not None and os.fspath(path) != "":
-        return load_profile(path)
-    return profile_from_env(environ)
+    given = profile_path(path, {})
+    return load_profile(given) if given is not None else profile_from_env(environ)
 
 
 # --------------------------------------------------------------------------- writing TOML

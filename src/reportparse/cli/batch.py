@@ -233,16 +233,6 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _profile_file(option: str | None) -> str | None:
-    """Given the --profile value, return the profile file in use (the option's, else the
-    one REPORTPARSE_PROFILE names), or None for the built-in profile."""
-    import os
-
-    from ..profile_file import ENV_VAR
-
-    return option or os.environ.get(ENV_VAR, "").strip() or None
-
-
 @app.command("batch", epilog=BATCH_EXAMPLES)
 def batch_command(
     ctx: typer.Context,
@@ -315,6 +305,7 @@ def batch_command(
     Inputs whose JSON is newer and made from the same bytes are skipped: re-runs are quick.
     """
     from .. import batch as batch_mod
+    from ..profile_file import profile_path
 
     settings = settings_of(ctx)
     with reporting(settings):
@@ -333,7 +324,7 @@ def batch_command(
             password=password,
             sections=split_sections(sections),
             profile=profile_of(profile),
-            profile_file=_profile_file(profile),
+            profile_file=profile_path(profile),
             limits=limits_of(max_pages, max_chars_per_page),
             encoding=check_encoding(encoding),
             max_memory=memory_of(max_memory),

@@ -267,3 +267,19 @@ def test_a_hyphen_ending_a_line_is_read_as_drawn(tmp_path: Path) -> None:
     texts = [line.text for line in api.read(path, engine="pdfium").lines()]
     assert texts == [line.text for line in api.read(path, engine="pdfplumber").lines()]
     assert texts[0].endswith("phase-two-")
+
+
+def test_a_rewritten_fonts_descent_is_bounded_on_every_reading_route(tmp_path: Path) -> None:
+    # Ghostscript states a CJK font's descent as about an em: unbounded, every glyph box
+    # sits under its baseline and a link takes the line above. The turned copy sends the
+    # pdfium engine through pdfminer (LazyReading), which must bound it as the engines do.
+    path = FIXTURES / "pdf" / "gs-typst-chengming.pdf"
+    turned = _turned(path, tmp_path / "turned.pdf", 90)
+    for source in (path, turned):
+        issues = {engine: api.parse(source, engine=engine).to_dict() for engine in api.ENGINES}
+        assert issues["pdfium"] == issues["pdfplumber"], source.name
+        assert _line_view(api.read(source, engine="pdfium")) == _line_view(
+            api.read(source, engine="pdfplumber")
+        ), source.name
+    upright = api.parse(path, engine="pdfium").to_dict()["links"]
+    assert [link["text"] for link in upright] == ["www.chengminglaw.com"]

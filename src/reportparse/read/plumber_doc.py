@@ -36,21 +36,22 @@ MAX_FALLBACK_OBJECTS = 200_000  # objects scanned for pages when the page tree i
 _INHERITABLE = ("Resources", "MediaBox", "CropBox", "Rotate")
 
 
-def bound_descents(rsrcmgr: PDFResourceManager) -> PDFResourceManager:
-    """Given pdfminer's resource manager, return it with every font it loads holding a
-    plausible descent (see :func:`~reportparse.read.glyphs.plausible_descent`), as the
-    pdfium engine's fonts do: pdfminer boxes each glyph from the font's descent."""
+def bound_descents(rsrcmgr: PDFResourceManager) -> None:
+    """Given pdfminer's resource manager, make every font it loads hold a plausible
+    descent (see :func:`~reportparse.read.glyphs.plausible_descent`), as the pdfium
+    engine's fonts do: pdfminer boxes each glyph from the font's descent."""
     load = rsrcmgr.get_font
 
     def get_font(objid: object, spec: Any) -> PDFFont:
         font = load(objid, spec)
         scale = getattr(font, "vscale", 0)
-        if scale and font.get_descent() != plausible_descent(font.get_descent()):
-            font.descent = plausible_descent(font.get_descent()) / scale
+        descent = font.get_descent()
+        bounded = plausible_descent(descent)
+        if scale and bounded != descent:
+            font.descent = bounded / scale
         return font
 
     rsrcmgr.get_font = get_font  # type: ignore[method-assign]
-    return rsrcmgr
 
 
 class TooManyChars(Exception):
@@ -92,8 +93,10 @@ def damaged_error(exc: BaseException, what: str) -> DamagedPDFError:
 
 
 def open_document(stream: BinaryIO, where: str, password: str | None) -> Any:
+    """Given a PDF stream, return it opened with pdfplumber (fonts with bounded descents,
+    for every reader of it), or raise a one-line ReportParseError."""
     try:
-        return PlumberPDF(stream, stream_is_external=True, password=password or "")  # type: ignore[arg-type]
+        pdf = PlumberPDF(stream, stream_is_external=True, password=password or "")  # type: ignore[arg-type]
     except Exception as exc:  # pdfminer raises anything on broken files
         inner = unwrap_error(exc)
         if isinstance(inner, MemoryError) and (limit_error := over_limit(where)):
@@ -109,6 +112,8 @@ def open_document(stream: BinaryIO, where: str, password: str | None) -> Any:
         error = damaged_error(inner, "opening the file")
         error.path = where
         raise error from None
+    bound_descents(pdf.rsrcmgr)
+    return pdf
 
 
 def literal_name(value: Any) -> str | None:

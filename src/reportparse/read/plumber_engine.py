@@ -24,7 +24,7 @@ from ..errors import (
 from ..model import Document, Warning
 from ..profile import DEFAULT_LIMITS, Limits
 from .pages import file_sha256, read_pages, wanted_pages
-from .plumber_doc import bound_descents, open_document, pdf_pages
+from .plumber_doc import open_document, pdf_pages
 from .plumber_outline import read_metadata, read_outline
 from .plumber_page import read_page
 from .repair import repair_with_ghostscript
@@ -91,7 +91,7 @@ def _read_stream(
     warnings: list[Warning] = []
     total = len(page_objects)
     wanted = wanted_pages(pages, total, warnings)
-    rsrcmgr = bound_descents(pdf.rsrcmgr)
+    rsrcmgr = pdf.rsrcmgr
     out_pages = read_pages(
         wanted,
         lambda number: read_page(rsrcmgr, page_objects[number - 1], number, limits, warnings),

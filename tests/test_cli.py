@@ -35,6 +35,8 @@ from reportparse.model import (
     Warning,
 )
 
+from .cli_checks import one_error_line
+
 runner = CliRunner()
 
 COMMANDS = sorted(typer.main.get_command(cli.app).commands)  # type: ignore[attr-defined]
@@ -97,18 +99,6 @@ def raising(exc: BaseException) -> Any:
         raise exc
 
     return fake_parse
-
-
-def assert_one_line_error(result: Any, code: int, *needles: str) -> None:
-    """Given a CliRunner result, check the exit status and a single traceback-free line."""
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("reportparse: ")
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    for needle in needles:
-        assert needle in lines[0]
 
 
 # --------------------------------------------------------------------------- help, version
@@ -256,14 +246,14 @@ def test_text_shows_pages_and_uris(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_missing_file_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(cli.app, ["extract", str(tmp_path / "nope.pdf")])
-    assert_one_line_error(result, 1, "nope.pdf", "not found")
+    one_error_line(result, 1, "nope.pdf", "not found")
 
 
 def test_empty_file_exits_1(tmp_path: Path) -> None:
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     result = runner.invoke(cli.app, ["extract", str(empty)])
-    assert_one_line_error(result, 1, "empty")
+    one_error_line(result, 1, "empty")
 
 
 @pytest.mark.parametrize("command", SINGLE_FILE_COMMANDS)
@@ -271,7 +261,7 @@ def test_png_renamed_pdf_exits_1(tmp_path: Path, command: str) -> None:
     fake = tmp_path / "scan.pdf"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     result = runner.invoke(cli.app, [command, str(fake)])
-    assert_one_line_error(result, 1, "PNG")
+    one_error_line(result, 1, "PNG")
 
 
 @pytest.mark.parametrize(
@@ -287,7 +277,7 @@ def test_png_renamed_pdf_exits_1(tmp_path: Path, command: str) -> None:
 )
 def test_bad_options_exit_2(pdf: Path, calls: list[dict[str, Any]], args: list[str]) -> None:
     result = runner.invoke(cli.app, ["extract", str(pdf), *args])
-    assert_one_line_error(result, 2, "error:")
+    one_error_line(result, 2, "error:")
     assert calls == []  # rejected before any parsing
 
 
@@ -299,7 +289,7 @@ def test_typer_usage_errors_exit_2(pdf: Path) -> None:
 
 def test_output_over_the_input_is_refused(pdf: Path, calls: list[dict[str, Any]]) -> None:
     result = runner.invoke(cli.app, ["extract", str(pdf), "-o", str(pdf)])
-    assert_one_line_error(result, 2, "input file")
+    one_error_line(result, 2, "input file")
     assert pdf.read_bytes() == b"%PDF-1.7\n"
 
 
@@ -307,14 +297,18 @@ def test_library_error_is_one_line(pdf: Path, monkeypatch: pytest.MonkeyPatch) -
     error = EncryptedPDFError("encrypted; pass --password", path=str(pdf))
     monkeypatch.setattr(extract_cmd, "parse", raising(error))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
-    assert_one_line_error(result, 1, "reportparse: error: ", "--password")
+    one_error_line(result, 1, "reportparse: error: ", "--password")
 
 
 def test_unexpected_error_is_an_internal_error(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extract_cmd, "parse", raising(ZeroDivisionError("division by zero")))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
-    assert_one_line_error(
-        result, 1, "internal error: ZeroDivisionError: division by zero", "--debug"
+    one_error_line(
+        result,
+        1,
+        "internal error: ZeroDivisionError: division by zero",
+        "--debug",
+        prefix="reportparse: ",
     )
 
 
@@ -328,7 +322,7 @@ def test_debug_lets_the_traceback_through(pdf: Path, monkeypatch: pytest.MonkeyP
 def test_interrupt_exits_130(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extract_cmd, "parse", raising(KeyboardInterrupt()))
     result = runner.invoke(cli.app, ["extract", str(pdf)])
-    assert_one_line_error(result, 130, "interrupted")
+    one_error_line(result, 130, "interrupted", prefix="reportparse: ")
 
 
 def test_closed_pipe_exits_1_quietly(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -343,7 +337,7 @@ def test_unwritable_output_exits_1(pdf: Path, tmp_path: Path, calls: list[dict[s
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = runner.invoke(cli.app, ["extract", str(pdf), "-o", str(blocker / "out.json")])
-    assert_one_line_error(result, 1, "cannot create the folder")
+    one_error_line(result, 1, "cannot create the folder")
 
 
 # --------------------------------------------------------------------------- real process

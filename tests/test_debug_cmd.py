@@ -38,6 +38,8 @@ from reportparse.model import DROPPED_ROLES, ROLES, Line, Page
 from reportparse.profile import DEFAULT_PROFILE
 from reportparse.profile_file import load_profile
 
+from .cli_checks import one_error_line
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
 BANNER = FIXTURES / "pdf" / "banner-outline.pdf"
@@ -66,18 +68,6 @@ def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float,
     width = min(a[2], b[2]) - max(a[0], b[0])
     height = min(a[3], b[3]) - max(a[1], b[1])
     return max(width, 0.0) * max(height, 0.0)
-
-
-def one_error_line(result: Any, code: int, *needles: str) -> str:
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("reportparse: error: ")
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    for needle in needles:
-        assert needle in lines[0]
-    return lines[0]
 
 
 # --------------------------------------------------------------------------- roles (data)

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
@@ -39,6 +38,7 @@ from reportparse.profile import DEFAULT_PROFILE
 from reportparse.profile_file import load_profile
 
 from .cli_checks import one_error_line
+from .turned_pages import turned_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
@@ -323,35 +323,15 @@ def _turned_pdf_with_link(path: Path, rotate: int) -> Path:
     """Given a /Rotate, write a one-page PDF whose displayed page (400 x 300 points) reads
     "Linked words here" upright at (60, 100) under a URI link annotation, with its media
     box away from the origin."""
-    shown_w, shown_h = 400.0, 300.0
-    media_w, media_h = (shown_h, shown_w) if rotate in (90, 270) else (shown_w, shown_h)
-    mx0, my0 = 30.0, 70.0
-    mx1, my1 = mx0 + media_w, my0 + media_h
-    inverse = {
-        0: (1, 0, 0, 1, mx0, my0),
-        90: (0, 1, -1, 0, mx1, my0),
-        180: (-1, 0, 0, -1, mx1, my1),
-        270: (0, -1, 1, 0, mx0, my1),
-    }[rotate]
-    drawn = path.with_suffix(".drawn.pdf")
-    c = canvas.Canvas(str(drawn), pagesize=(mx1, my1))
-    c.transform(*inverse)
-    c.setFont("Helvetica", 14)
-    text, x, baseline = "Linked words here", 60.0, shown_h - 100.0
-    width = c.stringWidth(text, "Helvetica", 14)
-    c.drawString(x, baseline, text)
-    c.linkURL("https://example.com/a", (x, baseline - 4, x + width, baseline + 13), relative=1)
-    c.showPage()
-    c.save()
-    document = pdfium.PdfDocument(drawn)
-    try:
-        page = document[0]
-        page.set_mediabox(mx0, my0, mx1, my1)
-        page.set_rotation(rotate)
-        document.save(path)
-    finally:
-        document.close()
-    return path
+
+    def draw(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica", 14)
+        text, x, baseline = "Linked words here", 60.0, 300.0 - 100.0
+        width = c.stringWidth(text, "Helvetica", 14)
+        c.drawString(x, baseline, text)
+        c.linkURL("https://example.com/a", (x, baseline - 4, x + width, baseline + 13), relative=1)
+
+    return turned_pdf(path, rotate, (400.0, 300.0), (30.0, 70.0), draw)
 
 
 @pytest.mark.parametrize("rotate", [0, 90, 180, 270])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
@@ -24,6 +23,8 @@ from reportparse.debug.styles import (
     style_of,
 )
 from reportparse.errors import EncryptedPDFError, ReportParseError, UsageError
+
+from .turned_pages import turned_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 BANNER = FIXTURES / "banner-outline.pdf"
@@ -65,34 +66,14 @@ def _turned_pdf(path: Path, rotate: int, origin: tuple[float, float]) -> Path:
     """Given a /Rotate and the media box's lower-left corner, write a one-page PDF whose
     text reads upright on the displayed page at TEXTS, with a /CropBox 20 points in from
     the media box's left and bottom (in user space)."""
-    shown_w, shown_h = DISPLAY_SIZE
-    media_w, media_h = (shown_h, shown_w) if rotate in (90, 270) else (shown_w, shown_h)
-    mx0, my0 = origin
-    mx1, my1 = mx0 + media_w, my0 + media_h
-    # Displayed space (y up, origin at the displayed page's lower left) -> user space.
-    inverse = {
-        0: (1, 0, 0, 1, mx0, my0),
-        90: (0, 1, -1, 0, mx1, my0),
-        180: (-1, 0, 0, -1, mx1, my1),
-        270: (0, -1, 1, 0, mx0, my1),
-    }[rotate]
-    c = canvas.Canvas(str(path), pagesize=(mx1, my1))
-    c.transform(*inverse)
-    for x, baseline, size, text in TEXTS:
-        c.setFont("Helvetica", size)
-        c.drawString(x, shown_h - baseline, text)
-    c.showPage()
-    c.save()
-    document = pdfium.PdfDocument(path)
-    try:
-        page = document[0]
-        page.set_mediabox(mx0, my0, mx1, my1)
-        page.set_cropbox(mx0 + 20, my0 + 20, mx1, my1)
-        page.set_rotation(rotate)
-        document.save(path.with_suffix(".turned.pdf"))
-    finally:
-        document.close()
-    return path.with_suffix(".turned.pdf")
+
+    def draw(c: canvas.Canvas) -> None:
+        for x, baseline, size, text in TEXTS:
+            c.setFont("Helvetica", size)
+            c.drawString(x, DISPLAY_SIZE[1] - baseline, text)
+
+    turned = path.with_suffix(".turned.pdf")
+    return turned_pdf(turned, rotate, DISPLAY_SIZE, origin, draw, crop_inset=20.0)
 
 
 # --------------------------------------------------------------------------- rendering

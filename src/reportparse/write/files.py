@@ -27,14 +27,14 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     except OSError:  # no such file, a dangling or looping link, a path through a file
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        check_writable_node(name, info)
+        _check_writable_node(name, info)
         _write_directly(name, data)
         return
     # A new name or a regular file, maybe behind links: replace the file the links lead to.
-    _replace_file(resolved_target(name), data, shown=name)
+    _replace_file(_resolved_target(name), data, shown=name)
 
 
-def check_writable_node(name: str, info: os.stat_result) -> None:
+def _check_writable_node(name: str, info: os.stat_result) -> None:
     """Given a path that is not a regular file and its stat, raise OutputError unless the
     tool may write into it directly (a character device, FIFO or socket)."""
     if stat.S_ISDIR(info.st_mode):
@@ -43,7 +43,7 @@ def check_writable_node(name: str, info: os.stat_result) -> None:
         raise OutputError("refusing to write the output onto a block device", path=name)
 
 
-def resolved_target(name: str) -> Path:
+def _resolved_target(name: str) -> Path:
     """Given an output path, return the regular file it names once links are followed
     (OutputError when the links loop)."""
     target = Path(os.path.realpath(name))

@@ -31,7 +31,7 @@ def _proto(func: Any, restype: Any, *argtypes: Any) -> Any:
     pypdfium2's bindings type every handle as a distinct pointer class; converting those on
     each call dominates a per-character loop. This prototype takes plain integers
     (addresses) for ``argtypes``; with no ``argtypes`` at all ctypes converts nothing,
-    and the caller passes ready-made ctypes objects (``c_void_p`` handles, ``byref``
+    and the caller passes ready-made arguments (:data:`pointer_arg` handles, ``byref``
     buffers) and plain int indexes, which halves the cost of a call again.
     """
     address = ctypes.cast(func, ctypes.c_void_p).value
@@ -60,8 +60,8 @@ _form_object = _proto(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
 # Per text object: (object, byref(c_uint) x 4) -> success; red, green, blue, alpha 0..255.
 _object_fill = _proto(pdfium_c.FPDFPageObj_GetFillColor, _INT)
 _object_type = _proto(pdfium_c.FPDFPageObj_GetType, _INT)
-# FS_MATRIX is six C floats: a, b, c, d, e, f.
-_unpack_matrix = struct.Struct("6f").unpack_from
+# A run key's packed floats (a, b, c, d, font size, f: see pdfium_page._PageReader).
+_unpack_run = struct.Struct("6f").unpack
 _get_origin = _proto(
     pdfium_c.FPDFText_GetCharOrigin,
     _INT,
@@ -72,6 +72,12 @@ _get_origin = _proto(
 )
 _get_unicode = _proto(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VP, _INT)
 _get_text = _proto(pdfium_c.FPDFText_GetText, _INT, _VP, _INT, _INT, _VP)
+
+
+# Given an address (or None), return it as a ready-made pointer argument (a ctypes
+# CArgObject), which a prototype without argtypes passes on as it is. A c_void_p instance
+# costs more on every call: ctypes looks up its format and builds such an object from it.
+pointer_arg: Callable[[int | None], Any] = ctypes.c_void_p.from_param
 
 
 def _address(handle: Any) -> int:
@@ -194,7 +200,7 @@ def _count_images(page: Any) -> int:
     image, form = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
     images = 0
     budget = _MAX_PAGE_OBJECTS  # a hostile page cannot keep us counting
-    page_arg = ctypes.c_void_p(_address(page))
+    page_arg = pointer_arg(_address(page))
     stack: list[tuple[Any, Callable[..., Any], int]] = [
         (page_arg, _page_object, int(_page_object_count(page_arg)))
     ]
@@ -205,8 +211,8 @@ def _count_images(page: Any) -> int:
         # In slices, so that a page of a million objects holds only a slice's handles.
         for start in range(0, total, _OBJECTS_PER_PASS):
             indexes = range(start, min(start + _OBJECTS_PER_PASS, total))
-            # A NULL object (c_void_p(None)) types as FPDF_PAGEOBJ_UNKNOWN.
-            objects = list(map(ctypes.c_void_p, map(getter, repeat(parent), indexes)))
+            # A NULL object (None) types as FPDF_PAGEOBJ_UNKNOWN.
+            objects = list(map(pointer_arg, map(getter, repeat(parent), indexes)))
             kinds = list(map(_object_type, objects))
             images += kinds.count(image)
             if form in kinds:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ctypes
 import functools
 import unicodedata
-from itertools import compress, count, repeat
-from operator import ge, itemgetter
+from bisect import bisect_right
+from itertools import accumulate, compress, count, repeat
+from operator import ge, sub
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -19,7 +20,6 @@ from .glyphs import (
     SUSPECT_LIGHT,
     SUSPECT_SIZE,
     Char,
-    _median,
     matrix_tilt,
     plausible_descent,
 )
@@ -39,7 +39,8 @@ from .pdfium_calls import (
     _object_font,
     _object_font_size,
     _page_text,
-    _unpack_matrix,
+    _unpack_run,
+    pointer_arg,
 )
 from .pdfium_links import read_links
 from .pdfium_runs import (
@@ -79,11 +80,19 @@ class _PageReader:
         self.fonts: dict[int, _Font] = {}
         self._name_buf = ctypes.create_string_buffer(256)
         self._float = ctypes.c_float()
-        self._rect = pdfium_c.FS_RECTF()
+        # A glyph's loose box (FS_RECTF: left, top, right, bottom), read through a float view:
+        # indexing it costs less than a Structure's field descriptors, once per glyph.
+        self._rect = (ctypes.c_float * 4)()
+        self._rect_floats = memoryview(self._rect).cast("B").cast("f")
         self._origin = (ctypes.c_double(), ctypes.c_double())
-        self._matrix = pdfium_c.FS_MATRIX()
-        self._matrix_arg = ctypes.byref(self._matrix)
-        self._float_arg = ctypes.byref(self._float)
+        # What a text object's run depends on, written by PDFium into one buffer: its
+        # matrix (FS_MATRIX: a, b, c, d, e, f), then its font size over e, which the run
+        # does not depend on (apart from on a rotated page, where e is read first). The
+        # buffer's bytes are the run's key: no float objects are made for a known run.
+        self._run_buffer = (ctypes.c_float * 6)()
+        self._run_floats = memoryview(self._run_buffer).cast("B").cast("f")
+        self._matrix_arg = ctypes.byref(self._run_buffer)
+        self._run_size_arg = ctypes.byref(self._run_buffer, 4 * ctypes.sizeof(ctypes.c_float))
         self._fill = tuple(ctypes.c_uint() for _ in range(4))
         self._fill_args = tuple(ctypes.byref(value) for value in self._fill)
         self._runs: _RunCache = {}
@@ -181,14 +190,14 @@ class _PageReader:
         # The page's own text tells whether its glyphs may lack Unicode (see read()).
         self.maybe_unmapped = looks_unmapped(text if isinstance(text, str) else "".join(text))
         tp = _address(textpage)
-        tp_arg = ctypes.c_void_p(tp)
-        rect = self._rect
-        rect_arg = ctypes.byref(rect)
-        matrix, matrix_arg = self._matrix, self._matrix_arg
-        font_size_value, font_size_arg = self._float, self._float_arg
+        tp_arg = pointer_arg(tp)
+        rect = self._rect_floats
+        rect_arg = ctypes.byref(self._rect)
+        matrix_arg, size_arg = self._matrix_arg, self._run_size_arg
+        run_floats = self._run_floats
+        run_bytes = run_floats.tobytes
         get_object, get_box = _glyph_object, _glyph_box
         get_matrix, get_font_size, get_font = _glyph_matrix, _object_font_size, _object_font
-        void_p, unpack_matrix = ctypes.c_void_p, _unpack_matrix
         # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through.
         new_char = tuple.__new__
         runs = self._runs_for(ctm, height)
@@ -199,9 +208,11 @@ class _PageReader:
         last_obj = 0
         fontname, size, upright, simple, top, bottom = "", 0.0, True, True, 0.0, 0.0
         tilt = 0.0
-        tilted = False
-        pieces: list[tuple[int, int, float]] = []
-        pieces_append = pieces.append
+        tilted = inexact = False
+        pieces: list[int] = []  # (first glyph's index, object address) per text object
+        pieces_extend = pieces.extend
+        piece_sizes: list[float] = []
+        piece_sizes_append = piece_sizes.append
         run_simple = True
         narrow = 0.0
         last_left = last_right = float("nan")
@@ -223,30 +234,28 @@ class _PageReader:
                     # and matrix share one _Run, so this costs three C calls and a lookup.
                     last_obj = obj
                     get_matrix(tp_arg, index, matrix_arg)
-                    a, b, c, d, e, f = unpack_matrix(matrix)
-                    obj_arg = void_p(obj)
-                    font_size = (
-                        font_size_value.value if get_font_size(obj_arg, font_size_arg) else 1.0
-                    )
                     # e (the x offset) moves a char's y only on a rotated page.
-                    key = (get_font(obj_arg) or 0, font_size, a, b, c, d, e if cb else 0.0, f)
+                    e = run_floats[4] if cb else 0.0
+                    obj_arg = pointer_arg(obj)
+                    if not get_font_size(obj_arg, size_arg):
+                        run_floats[4] = 1.0
+                    key = (get_font(obj_arg) or 0, run_bytes(), e)
                     run = runs.get(key)
                     if run is None:
-                        run = runs[key] = self._run(key, e, ctm, height)
-                    fontname, size, upright, run_simple, top, bottom, tilt = run
+                        run = runs[key] = self._run(key, ctm, height)
+                    fontname, size, upright, run_simple, top, bottom, tilt, narrow, boxed = run
                     if tilt:
                         tilted = True
+                    if not boxed:
+                        inexact = True  # see read()
                     # Where this object's glyphs start: large ones get their fill colour
                     # once the page's sizes are known (see _fill_large).
-                    pieces_append((len(chars), obj, size))
+                    pieces_extend((len(chars), obj))
+                    piece_sizes_append(size)
                     simple = run_simple and plain
-                    if upright and not (plain and a > 0 and b == 0) and abs(tilt) < MIN_TILT:
-                        # (Text turned this far is a watermark: no content line uses it.)
-                        self.inexact_boxes = True  # see read()
-                    narrow = _NARROW_WIDE * size
                 get_box(tp_arg, index, rect_arg)
-                left = rect.left
-                right = rect.right
+                left = rect[0]
+                right = rect[2]
                 if left == last_left and right == last_right and obj == last_piece_obj:
                     # One glyph PDFium split into several chars (a ligature "fi" or a
                     # multi-char ToUnicode entry): pdfminer keeps it as one char.
@@ -278,7 +287,7 @@ class _PageReader:
                     )
                 else:
                     # The box as corrected above (left, right), through the page matrix.
-                    corners = _corners(ctm, (left, right), (rect.bottom, rect.top))
+                    corners = _corners(ctm, (left, right), (rect[3], rect[1]))
                     x0, x1 = _device_x(corners)
                     y0, y1 = (top, bottom) if run_simple else _device_y(corners, height)
                     append(Char(glyph, x0, y0, x1, y1, fontname, size, upright, tilt, 0.0))
@@ -287,33 +296,43 @@ class _PageReader:
                     f"page {number} has more than {limit} characters; "
                     "raise the limit with --max-chars-per-page"
                 )
+        self.inexact_boxes = inexact
         # The watermark test layout would run on the page's columns, from what is known.
-        self.suspect = tilted or (bool(pieces) and self._fill_large(chars, pieces))
+        self.suspect = tilted or (bool(pieces) and self._fill_large(chars, pieces, piece_sizes))
         return chars
 
-    def _fill_large(self, chars: list[Char], pieces: list[tuple[int, int, float]]) -> bool:
-        """Given a page's chars and where each text object's glyphs start (index, object,
-        size), set the fill lightness of the glyphs of large objects; return whether sizes
-        or a light fill make the page a watermark suspect (glyphs._usable_sorted).
+    def _fill_large(self, chars: list[Char], pieces: list[int], sizes: list[float]) -> bool:
+        """Given a page's chars, where each text object's glyphs start and its address
+        (flat pairs) and each object's size, set the fill lightness of the glyphs of large
+        objects; return whether sizes or a light fill make the page a watermark suspect
+        (glyphs._usable_sorted).
 
         Lightness only counts for text much larger than the body (watermark.LARGE times
         the median size); asking PDFium the colour of every text object would cost a
         C call per object on every page, so only objects that large (with a margin, as
         layout's median leaves out glyphs off the page) are asked, while the page is open.
+        Asking more objects than that changes nothing but the time.
         """
-        starts, objects, sizes = zip(*pieces, strict=True)
         smallest, largest = min(sizes), max(sizes)
         if largest < FILL_FROM * smallest:
             return False
         suspect = bool(largest >= SUSPECT_SIZE * smallest)
-        ends = (*starts[1:], len(chars))
-        # Sizes come in long runs of one value: the sort is near linear.
-        large = FILL_FROM * _median(list(map(_char_size, chars)))
+        starts, objects = pieces[0::2], pieces[1::2]
+        ends = starts[1:]
+        ends.append(len(chars))
+        # The size of the lower middle glyph (the median, or just under it), from the
+        # objects' sizes weighted by their glyph counts: a few hundred objects, not a
+        # thousand glyphs, and C-level passes.
+        order = sorted(range(len(sizes)), key=sizes.__getitem__)
+        weights = list(map(sub, ends, starts))
+        below = list(accumulate(map(weights.__getitem__, order)))
+        middle = order[min(bisect_right(below, (len(chars) - 1) // 2), len(order) - 1)]
+        large = FILL_FROM * sizes[middle]
         red, green, blue, _ = self._fill
         args = self._fill_args
         for piece in compress(count(), map(ge, sizes, repeat(large))):
             start, end = starts[piece], ends[piece]
-            if start == end or not _object_fill(ctypes.c_void_p(objects[piece]), *args):
+            if start == end or not _object_fill(pointer_arg(objects[piece]), *args):
                 continue
             # fill_lightness's luma, on PDFium's 0..255 components.
             lightness = (299 * red.value + 587 * green.value + 114 * blue.value) / 255_000
@@ -349,9 +368,11 @@ class _PageReader:
             return left, right
         return x.value, x.value + size
 
-    def _run(self, key: _RunKey, e: float, ctm: Matrix, height: float) -> _Run:
-        """Given a text object's font, size and matrix (a run key), return its _Run."""
-        font_key, font_size, a, b, c, d, _, f = key
+    def _run(self, key: _RunKey, ctm: Matrix, height: float) -> _Run:
+        """Given a text object's run key (font, matrix and size, e) and the page's
+        geometry, return its _Run."""
+        font_key, packed, e = key
+        a, b, c, d, font_size, f = _unpack_run(packed)
         # Text space -> device space: the char's matrix (text matrix x CTM, with horizontal
         # scaling and rise folded in) followed by pdfminer's page transformation.
         ca, cb, cc, cd, _, _ = ctm
@@ -360,17 +381,23 @@ class _PageReader:
         _, oy = apply_matrix(ctm, e, f)
         font = self._font(font_key)
         upright = da * dd > 0 and db * dc <= 0
+        tilt = 0.0
         if db == 0:
             # pdfminer: box (0, descent*size) .. (adv, descent*size + size) through the
             # matrix; with no rotation only the vertical scale dd moves y.
             low = oy + dd * font.descent * font_size
             high = low + dd * font_size
             low, high = min(low, high), max(low, high)
-            return _Run(font.name, high - low, upright, True, height - high, height - low)
-        # Rotated text (layout drops it) or a rotated page: the loose box will do.
-        return _Run(
-            font.name, font_size * max(abs(db), abs(dd)), upright, False, tilt=matrix_tilt(da, db)
-        )
+            size, simple, top, bottom = high - low, True, height - high, height - low
+        else:
+            # Rotated text (layout drops it) or a rotated page: the loose box will do.
+            size, simple, top, bottom = font_size * max(abs(db), abs(dd)), False, 0.0, 0.0
+            tilt = matrix_tilt(da, db)
+        plain = cb == 0 and cc == 0 and ca == 1 and cd == 1  # no page rotation
+        # Upright glyphs PDFium boxes as pdfminer does: drawn unturned on an unrotated page
+        # (text turned as far as MIN_TILT is a watermark: no content line uses it).
+        boxed = not upright or (plain and a > 0 and b == 0) or abs(tilt) >= MIN_TILT
+        return _Run(font.name, size, upright, simple, top, bottom, tilt, _NARROW_WIDE * size, boxed)
 
     def _font(self, key: int) -> _Font:
         """Given a font's address, return its name and pdfminer's descent."""
@@ -404,8 +431,6 @@ class _PageReader:
 # Objects this many times the median glyph size get their fill colour (layout needs it
 # from watermark.LARGE times its own median on; the margin covers the difference).
 FILL_FROM = 0.8 * LARGE
-
-_char_size = itemgetter(6)
 
 
 def _corners(

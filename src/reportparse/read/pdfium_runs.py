@@ -32,6 +32,10 @@ class _Run(NamedTuple):
     top: float = 0.0
     bottom: float = 0.0
     tilt: float = 0.0  # the baseline's angle in device space (Char.tilt)
+    # A full-width glyph's box narrower than this is its ink, not its cell (_advance_box).
+    narrow: float = 0.0
+    # PDFium boxes these glyphs as pdfminer does (else the page is read as pdfminer reads it).
+    boxed: bool = True
 
 
 # pdfminer's descent (1/1000 em) for the standard-14 fonts and their Windows aliases,
@@ -81,8 +85,9 @@ _STD14_DESCENT: dict[str, float] = {
 }
 
 
-# (font address, font size, matrix a, b, c, d, e or 0, f): what decides a text object's run.
-_RunKey = tuple[int, float, float, float, float, float, float, float]
+# (font address, the packed floats a, b, c, d, font size, f of the object's matrix, e or 0):
+# what decides a text object's run.
+_RunKey = tuple[int, bytes, float]
 _RunCache = dict[_RunKey, _Run]
 # Runs remembered across pages of one geometry (a few hundred per page layout).
 _MAX_RUNS = 4096

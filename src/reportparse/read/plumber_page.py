@@ -4,6 +4,7 @@ that serves the pdfium engine's fallbacks."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -33,11 +34,16 @@ class _CountingAggregator(PDFPageAggregator):
         self.limit = limit
         self.count = 0
 
-    def render_char(self, *args: Any, **kwargs: Any) -> float:
+    def render_char(self, *args: Any) -> float:
+        # Once per glyph, so the plain function (no super(), no keywords: pdfminer's
+        # render_string passes them all by position).
         self.count += 1
         if self.count > self.limit:
             raise TooManyChars
-        return float(super().render_char(*args, **kwargs))
+        return _render_char(self, *args)
+
+
+_render_char: Callable[..., float] = PDFPageAggregator.render_char
 
 
 def _page_ctm(page: PDFPage) -> Matrix:
@@ -68,7 +74,13 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
     """Given a rendered page, return its chars (top-left origin) and its image count."""
     height = float(layout.height)
     chars: list[Char] = []
+    append = chars.append
+    # tuple.__new__ skips the Python-level __new__ (with ten keywords) a Char call costs.
+    new_char = tuple.__new__
     images = 0
+    # The glyphs of one text-showing operator share their fill colour's object.
+    last_color: Any = None
+    lightness = 0.0
     stack: list[LTItem] = [layout]
     while stack:
         item = stack.pop()
@@ -76,18 +88,25 @@ def _collect(layout: LTPage) -> tuple[list[Char], int]:
             fontname: Any = item.fontname
             if isinstance(fontname, bytes):
                 fontname = fontname.decode("latin-1")
-            chars.append(
-                Char(
-                    text=item.get_text(),
-                    x0=float(item.x0),
-                    top=height - float(item.y1),
-                    x1=float(item.x1),
-                    bottom=height - float(item.y0),
-                    fontname=str(fontname),
-                    size=float(item.size),
-                    upright=bool(item.upright),
-                    tilt=0.0 if item.matrix[1] == 0 else matrix_tilt(*item.matrix[:2]),
-                    lightness=_lightness_of(item.graphicstate.ncolor),
+            color = item.graphicstate.ncolor
+            if color is not last_color:
+                last_color, lightness = color, _lightness_of(color)
+            matrix = item.matrix
+            append(
+                new_char(
+                    Char,
+                    (
+                        item.get_text(),
+                        float(item.x0),
+                        height - float(item.y1),
+                        float(item.x1),
+                        height - float(item.y0),
+                        str(fontname),
+                        float(item.size),
+                        bool(item.upright),
+                        0.0 if matrix[1] == 0 else matrix_tilt(matrix[0], matrix[1]),
+                        lightness,
+                    ),
                 )
             )
         elif isinstance(item, LTImage):

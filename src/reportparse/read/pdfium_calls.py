@@ -60,6 +60,19 @@ _form_object = _proto(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
 # Per text object: (object, byref(c_uint) x 4) -> success; red, green, blue, alpha 0..255.
 _object_fill = _proto(pdfium_c.FPDFPageObj_GetFillColor, _INT)
 _object_type = _proto(pdfium_c.FPDFPageObj_GetType, _INT)
+# Per link annotation: the page's annotations, each one's subtype, rectangle and action.
+_annot_count = _proto(pdfium_c.FPDFPage_GetAnnotCount, _INT)  # (page)
+_annot_open = _proto(pdfium_c.FPDFPage_GetAnnot, _VP)  # (page, index)
+_annot_close = _proto(pdfium_c.FPDFPage_CloseAnnot, None)  # (annotation)
+_annot_subtype = _proto(pdfium_c.FPDFAnnot_GetSubtype, _INT)  # (annotation)
+_annot_rect = _proto(pdfium_c.FPDFAnnot_GetRect, _INT)  # (annotation, byref(FS_RECTF))
+_annot_link = _proto(pdfium_c.FPDFAnnot_GetLink, _VP)  # (annotation)
+_link_action = _proto(pdfium_c.FPDFLink_GetAction, _VP)  # (link)
+# These two take and return unsigned longs: typed, so that no int is passed short.
+_action_type = _proto(pdfium_c.FPDFAction_GetType, ctypes.c_ulong, _VP)
+_action_uri = _proto(
+    pdfium_c.FPDFAction_GetURIPath, ctypes.c_ulong, _VP, _VP, _VP, ctypes.c_ulong
+)  # (document, action, buffer or None, buffer length) -> length with the NUL
 # A run key's packed floats (a, b, c, d, font size, f: see pdfium_page._PageReader).
 _unpack_run = struct.Struct("6f").unpack
 _get_origin = _proto(

@@ -11,7 +11,20 @@ import pypdfium2.raw as pdfium_c
 
 from .glyphs import Annot
 from .pages import MAX_ANNOTS_PER_PAGE, Matrix, link_annot
-from .pdfium_calls import _decode_uri
+from .pdfium_calls import (
+    _action_type,
+    _action_uri,
+    _address,
+    _annot_close,
+    _annot_count,
+    _annot_link,
+    _annot_open,
+    _annot_rect,
+    _annot_subtype,
+    _decode_uri,
+    _link_action,
+    pointer_arg,
+)
 
 # A link annotation as stored: its rectangle (left, bottom, right, top, in PDF user
 # space, corners in any order) and its URI's bytes (None when its action is no URI).
@@ -21,21 +34,25 @@ StoredLink = tuple[tuple[float, float, float, float], bytes | None]
 def link_annotations(doc: Any, page: Any) -> Iterator[StoredLink]:
     """Given a PDFium document and one of its pages, yield each link annotation that has a
     rectangle, in the page's order (at most MAX_ANNOTS_PER_PAGE are looked at)."""
-    total = min(pdfium_c.FPDFPage_GetAnnotCount(page), MAX_ANNOTS_PER_PAGE)
+    page_arg = pointer_arg(_address(page))
+    doc_address = _address(doc)
+    total = min(_annot_count(page_arg), MAX_ANNOTS_PER_PAGE)
     rect = pdfium_c.FS_RECTF()
+    rect_arg = ctypes.byref(rect)
     for index in range(total):
-        annot = pdfium_c.FPDFPage_GetAnnot(page, index)
+        annot = _annot_open(page_arg, index)
         if not annot:
             continue
+        annot_arg = pointer_arg(annot)
         try:
-            if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_LINK:
+            if _annot_subtype(annot_arg) != pdfium_c.FPDF_ANNOT_LINK:
                 continue
-            if not pdfium_c.FPDFAnnot_GetRect(annot, rect):
+            if not _annot_rect(annot_arg, rect_arg):
                 continue
             stored = (rect.left, rect.bottom, rect.right, rect.top)
-            uri = _uri_bytes(doc, annot)
+            uri = _uri_bytes(doc_address, annot_arg)
         finally:
-            pdfium_c.FPDFPage_CloseAnnot(annot)
+            _annot_close(annot_arg)
         yield stored, uri
 
 
@@ -50,16 +67,16 @@ def read_links(doc: Any, page: Any, ctm: Matrix, height: float) -> list[Annot]:
     return found
 
 
-def _uri_bytes(doc: Any, annot: Any) -> bytes | None:
-    """Given a document and a link annotation, return its URI's bytes (without the NUL),
-    or None when the link's action is no URI."""
-    link = pdfium_c.FPDFAnnot_GetLink(annot)
-    action = pdfium_c.FPDFLink_GetAction(link) if link else None
-    if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+def _uri_bytes(doc: int, annot: Any) -> bytes | None:
+    """Given a document's address and a link annotation, return its URI's bytes (without
+    the NUL), or None when the link's action is no URI."""
+    link = _annot_link(annot)
+    action = _link_action(pointer_arg(link)) if link else None
+    if not action or _action_type(action) != pdfium_c.PDFACTION_URI:
         return None
-    size = pdfium_c.FPDFAction_GetURIPath(doc, action, None, 0)
+    size = _action_uri(doc, action, None, 0)
     if size <= 0:
         return b""
     buf = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFAction_GetURIPath(doc, action, buf, size)
+    _action_uri(doc, action, buf, size)
     return buf.raw[: size - 1]

@@ -112,6 +112,25 @@ def test_is_unmapped(text: str, unmapped: bool) -> None:
     assert textlayer.is_unmapped(text) is unmapped
 
 
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["中", "A", "\t"],
+        ["中", "(cid:3)", "A"],
+        ["(cid:", "x)"],  # a "(cid:" that is no glyph's code
+        ["A", "\x85"],
+        ["\ufffd"],
+        ["\uf06c", "\n"],
+        [],
+    ],
+)
+def test_a_page_looks_unmapped_when_one_of_its_glyphs_is(texts: list[str]) -> None:
+    chars = [SimpleNamespace(text=text) for text in texts]
+    expected = any(textlayer.is_unmapped(text) for text in texts)
+    assert textlayer.looks_unmapped(chars) is expected  # type: ignore[arg-type]
+    assert textlayer.looks_unmapped("".join(texts)) is expected
+
+
 def test_flags_count_over_text() -> None:
     chars = [SimpleNamespace(text=t, fontname="ABCDEF+SimSun") for t in ["A", "B", " ", "C"]]
     page = textlayer.page_mapping(1, chars, [True, False, False, True])

@@ -78,9 +78,10 @@ def is_unmapped(text: str) -> bool:
     return text == "\ufffd" or (text < " " and not text.isspace()) or "\x7f" <= text <= "\x9f"
 
 
-# One search over a page's text finds whether any glyph may be unmapped (is_unmapped's
-# cases); only such pages are counted glyph by glyph.
-_MAYBE_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# A page's text is searched for any glyph that may be unmapped (is_unmapped's cases);
+# only such pages are counted glyph by glyph. A lone character class is searched with
+# sre's fast scan, twice as fast as an alternation with CID_TEXT.
+_MAYBE_UNMAPPED_CHAR = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def looks_unmapped(chars: Iterable[Char] | str) -> bool:
@@ -88,7 +89,9 @@ def looks_unmapped(chars: Iterable[Char] | str) -> bool:
     Unicode mapping."""
     # One C-level join and one search: this runs on every page of every file.
     text = chars if isinstance(chars, str) else "".join(map(_TEXT, chars))
-    return _MAYBE_UNMAPPED.search(text) is not None
+    if "(cid:" in text and CID_TEXT.search(text) is not None:
+        return True
+    return _MAYBE_UNMAPPED_CHAR.search(text) is not None
 
 
 def _font(name: str) -> str:

@@ -131,10 +131,11 @@ def test_a_page_looks_unmapped_when_one_of_its_glyphs_is(texts: list[str]) -> No
     assert textlayer.looks_unmapped("".join(texts)) is expected
 
 
-def test_flags_count_over_text() -> None:
-    chars = [SimpleNamespace(text=t, fontname="ABCDEF+SimSun") for t in ["A", "B", " ", "C"]]
-    page = textlayer.page_mapping(1, chars, [True, False, False, True])
-    assert (page.glyphs, page.unmapped, page.fonts) == (3, 2, ("SimSun",))
+def test_page_counts_leave_whitespace_out_and_name_fonts_without_subset_tags() -> None:
+    texts = ["A", "(cid:7)", " ", "\ufffd", "中"]
+    chars = [SimpleNamespace(text=t, fontname="ABCDEF+SimSun") for t in texts]
+    page = textlayer.page_mapping(1, chars)
+    assert (page.glyphs, page.unmapped, page.fonts) == (4, 2, ("SimSun",))
     assert textlayer.page_mapping(2, []).share == 0.0
 
 

@@ -118,6 +118,10 @@ def build_page(
     Images are counted only on a page without text (``count_images`` is not called
     otherwise): the count tells a scanned page from a blank one, and counting walks every
     page object, which PDFium does a C call at a time (a twelfth of a pdfium read).
+
+    ``mapping``: the page's counts of glyphs without Unicode, when the engine has worked
+    them out (the pdfium engine, from PDFium's flags, or none unmapped when its text shows
+    no sign of it); else they are counted from the chars' text on a page that looks so.
     """
     width, height = size
     char_count = text_char_count(chars)

@@ -124,7 +124,8 @@ class _PageReader:
             try:
                 chars = self._chars(textpage, number, ctm, height)
                 # PDFium passes an unmapped glyph's code on as a character: its own flag
-                # tells, and is asked only on a page whose text looks unmapped.
+                # tells, and is asked only on a page whose text looks unmapped (on any
+                # other page none is, and build_page need not look again).
                 mapping = (
                     pdfium_page_mapping(textpage, number)
                     if self.maybe_unmapped

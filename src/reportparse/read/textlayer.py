@@ -98,31 +98,19 @@ def _font(name: str) -> str:
     return _SUBSET_TAG.sub("", name)
 
 
-def page_mapping(
-    number: int, chars: Iterable[Glyph], unmapped_flags: Iterable[bool] | None = None
-) -> PageMapping:
-    """Given a page number, its chars and, if the engine has them, per-char flags saying
-    which have no Unicode mapping (PDFium's), return the page's counts.
-
-    Without flags a char counts as unmapped by its text (:func:`is_unmapped`).
-    """
+def page_mapping(number: int, chars: Iterable[Glyph]) -> PageMapping:
+    """Given a page number and its chars, return the page's counts, a char counting as
+    unmapped by its text (:func:`is_unmapped`); the pdfium engine asks PDFium's own flags
+    instead (:func:`pdfium_page_mapping`)."""
     glyphs = 0
     fonts: Counter[str] = Counter()
-    if unmapped_flags is None:
-        for char in chars:
-            text = char.text
-            if text.isspace():
-                continue
-            glyphs += 1
-            if is_unmapped(text):
-                fonts[_font(char.fontname)] += 1
-    else:
-        for char, flag in zip(chars, unmapped_flags, strict=True):
-            if char.text.isspace() and not flag:
-                continue
-            glyphs += 1
-            if flag:
-                fonts[_font(char.fontname)] += 1
+    for char in chars:
+        text = char.text
+        if text.isspace():
+            continue
+        glyphs += 1
+        if is_unmapped(text):
+            fonts[_font(char.fontname)] += 1
     named = tuple(name for name, _ in fonts.most_common())
     return PageMapping(number, glyphs, sum(fonts.values()), named)
 

@@ -16,6 +16,8 @@ from reportparse.profile import Limits
 from reportparse.read import pdfium_calls, plumber_page
 from reportparse.read.pdfium_engine import read_pdf
 
+from .raw_pdfs import raw_pdf
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
 
@@ -141,25 +143,15 @@ def test_damaged_pdf(tmp_path: Path) -> None:
 
 def _minimal_pdf(path: Path, title: bytes, info: bytes) -> None:
     """Write a one-page PDF with one bookmark titled ``title`` and an /Info dictionary."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R /Outlines 4 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-        b"<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
-        b"<< /Title (" + title + b") /Parent 4 0 R /Dest [3 0 R /XYZ 0 0 0] >>",
-        info,
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\n" % (len(objects) + 1)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    path.write_bytes(bytes(out))
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /Outlines 4 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        4: b"<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
+        5: b"<< /Title (" + title + b") /Parent 4 0 R /Dest [3 0 R /XYZ 0 0 0] >>",
+        6: info,
+    }
+    path.write_bytes(raw_pdf(objects, b"/Root 1 0 R /Info 6 0 R"))
 
 
 def test_utf8_outline_and_metadata_match_pdfplumber(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 import regex
 import typer
@@ -13,10 +13,6 @@ import typer
 from ..errors import UsageError
 from ..profile import DEFAULT_PROFILE, Limits, Profile
 from ..read.encodings import codec_for
-
-if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
-    pass
-
 
 # --------------------------------------------------------------------------- shared options
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
-    pass
 from .app import PROG, app
 
 # --------------------------------------------------------------------------- entry point

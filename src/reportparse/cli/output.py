@@ -9,15 +9,12 @@ import traceback
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
 from .. import emit
 from ..errors import ReportParseError
-
-if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
-    pass
 from .app import EXIT_INTERRUPTED, PROG, Settings
 from .options import _is_stdout
 

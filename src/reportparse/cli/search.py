@@ -9,7 +9,6 @@ import orjson
 import typer
 
 from .. import emit
-from ..errors import UsageError
 from .app import app, settings_of
 from .output import reporting, say, stdout_is_terminal, write_stdout
 
@@ -77,8 +76,6 @@ def search(
     """
     settings = settings_of(ctx)
     with reporting(settings):
-        if limit < 1:
-            raise UsageError("--limit must be at least 1")
         from ..archive.search import search as search_archive
 
         hits = search_archive(

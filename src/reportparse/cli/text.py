@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,6 @@ from ..clean.document import clean_document
 from ..errors import UsageError
 from ..memory import run_limited
 from ..profile import DEFAULT_LIMITS
-
-if TYPE_CHECKING:  # imported when `batch` runs: other commands start without it
-    pass
 from .app import app, settings_of
 from .options import (
     EncodingOpt,

@@ -310,10 +310,13 @@ def migrate(connection: sqlite3.Connection, where: str = "") -> int:
 
 
 @contextlib.contextmanager
-def transaction(connection: sqlite3.Connection, where: str, doing: str) -> Iterator[None]:
-    """Run the block in one ``BEGIN IMMEDIATE`` transaction; SQLite errors -> ArchiveError."""
+def transaction(
+    connection: sqlite3.Connection, where: str, doing: str, *, write: bool = True
+) -> Iterator[None]:
+    """Run the block in one transaction (``BEGIN IMMEDIATE`` to write, a plain ``BEGIN``
+    for one read snapshot); SQLite errors -> ArchiveError."""
     try:
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     except sqlite3.Error as exc:
         raise database_error(exc, where, doing) from exc
     try:

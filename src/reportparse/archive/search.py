@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
-from .schema import BM25_WEIGHTS, SEARCH_COLUMNS, ascii_fold, database_error
-from .store import Archive, entry_dict, entry_links, open_archive
+from .schema import BM25_WEIGHTS, SEARCH_COLUMNS, ascii_fold, transaction
+from .store import Archive, entry_dict, entry_links, id_chunks, open_archive
 
 DEFAULT_LIMIT = 50
 
@@ -254,24 +254,17 @@ def _search(
     sql, parameters = _ranked_sql(query, section, since, until, source, limit)
     connection = archive.connection
     rows: dict[int, sqlite3.Row] = {}
-    try:
-        # One read transaction: a writer replacing an issue meanwhile cannot split a
-        # result from its links.
-        connection.execute("BEGIN")
-        try:
-            # Ids first, rows after: the sort then carries ids, not every match's text.
-            ranked = connection.execute(sql, parameters).fetchall()
-            ids = [entry_id for entry_id, _ in ranked]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                cursor = connection.execute(_ROWS.format(", ".join("?" * len(chunk))), chunk)
-                cursor.row_factory = sqlite3.Row
-                rows.update((row["id"], row) for row in cursor)
-            links = entry_links(connection, ids)
-        finally:
-            connection.execute("COMMIT")
-    except sqlite3.Error as exc:
-        raise database_error(exc, archive.path, "search the database") from exc
+    # One read transaction: a writer replacing an issue meanwhile cannot split a result
+    # from its links.
+    with transaction(connection, archive.path, "search the database", write=False):
+        # Ids first, rows after: the sort then carries ids, not every match's text.
+        ranked = connection.execute(sql, parameters).fetchall()
+        ids = [entry_id for entry_id, _ in ranked]
+        for chunk in id_chunks(ids):
+            cursor = connection.execute(_ROWS.format(", ".join("?" * len(chunk))), chunk)
+            cursor.row_factory = sqlite3.Row
+            rows.update((row["id"], row) for row in cursor)
+        links = entry_links(connection, ids)
     hits: list[Hit] = []
     for entry_id, score in ranked:
         row = rows[entry_id]

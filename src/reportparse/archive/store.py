@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -119,18 +119,12 @@ class Archive:
 
         Its ``source.path`` is the key it was stored under.
         """
-        try:
-            # One read snapshot: a writer replacing the issue meanwhile is not half seen.
-            self.connection.execute("BEGIN")
-            try:
-                cursor = self.connection.execute("SELECT * FROM issues WHERE path = ?", (path,))
-                cursor.row_factory = sqlite3.Row
-                row = cursor.fetchone()
-                return None if row is None else _issue_dict(self.connection, row)
-            finally:
-                self.connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise database_error(exc, self.path, "read the database") from exc
+        # One read snapshot: a writer replacing the issue meanwhile is not half seen.
+        with transaction(self.connection, self.path, "read the database", write=False):
+            cursor = self.connection.execute("SELECT * FROM issues WHERE path = ?", (path,))
+            cursor.row_factory = sqlite3.Row
+            row = cursor.fetchone()
+            return None if row is None else _issue_dict(self.connection, row)
 
     def _read(self, sql: str, parameters: tuple[Any, ...]) -> list[Any]:
         try:
@@ -264,7 +258,7 @@ def _replace_issue(
 
     links: list[tuple[Any, ...]] = []
     for position, entry in enumerate(issue.get("entries") or []):
-        pages = list(entry.get("pages") or [None, None])
+        pages = entry.get("pages") or [None, None]
         entry_id = connection.execute(
             "INSERT INTO entries (issue_id, position, section, number, title, date, "
             "date_text, source, url, summary, commentary, page_start, page_end) "
@@ -281,8 +275,8 @@ def _replace_issue(
                 entry.get("url"),
                 entry.get("summary"),
                 entry.get("commentary"),
-                pages[0] if pages else None,
-                pages[-1] if pages else None,
+                pages[0],
+                pages[-1],
             ),
         ).lastrowid
         for rank, uri in enumerate(entry.get("urls") or []):
@@ -303,15 +297,22 @@ def _replace_issue(
     return issue_id
 
 
+def id_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """Given ids, yield them in slices that stay under SQLite's limit on bound parameters."""
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        yield ids[start : start + _IDS_PER_QUERY]
+
+
+_IDS_PER_QUERY = 500
+
+
 def entry_links(
     connection: sqlite3.Connection, entry_ids: Iterable[int]
 ) -> dict[int, tuple[list[str], list[dict[str, Any]]]]:
     """Given entry ids, return each one's (urls, anchor links) in document order."""
     ids = list(dict.fromkeys(entry_ids))
     found: dict[int, tuple[list[str], list[dict[str, Any]]]] = {i: ([], []) for i in ids}
-    # Chunks stay under SQLite's limit on bound parameters.
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in id_chunks(ids):
         rows = connection.execute(
             "SELECT entry_id, kind, text, uri FROM links "
             f"WHERE entry_id IN ({', '.join('?' * len(chunk))}) "

@@ -51,10 +51,16 @@ def guard_cell(value: Any) -> str:
     return text
 
 
+def row_values(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Given one entry record, return it with its page span as the table's page_start and
+    page_end."""
+    pages = record.get("pages") or [None, None]
+    return {**record, "page_start": pages[0], "page_end": pages[-1]}
+
+
 def csv_row(record: Mapping[str, Any]) -> list[str]:
     """Given one entry record, return its cells in CSV_COLUMNS order."""
-    pages = record.get("pages") or [None, None]
-    values = {**record, "page_start": pages[0], "page_end": pages[-1]}
+    values = row_values(record)
     return [guard_cell(values.get(column)) for column in CSV_COLUMNS]
 
 

@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from .csv_table import CSV_COLUMNS, guard_cell
+from .csv_table import CSV_COLUMNS, guard_cell, row_values
 from .files import atomic_write
 
 SHEET_TITLE = "entries"
@@ -89,11 +89,6 @@ def _is_link(value: Any) -> bool:
     )
 
 
-def _row_values(record: Mapping[str, Any]) -> dict[str, Any]:
-    pages = record.get("pages") or [None, None]
-    return {**record, "page_start": pages[0], "page_end": pages[-1]}
-
-
 def workbook(records: Iterable[Mapping[str, Any]]) -> Workbook:
     """Given entry records (``entries.jsonl`` rows), return the workbook."""
     book = Workbook()
@@ -123,7 +118,7 @@ def workbook(records: Iterable[Mapping[str, Any]]) -> Workbook:
 
     row_number = 1
     for row_number, record in enumerate(records, start=2):
-        values = _row_values(record)
+        values = row_values(record)
         for index, column in enumerate(CSV_COLUMNS, start=1):
             value = values.get(column)
             cell = sheet.cell(row=row_number, column=index)

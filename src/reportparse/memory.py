@@ -53,11 +53,6 @@ class MemoryLimitError(LimitExceededError):
 _active_limit = 0  # bytes: the cap limit_memory set in this process (0: none)
 
 
-def active_limit() -> int:
-    """Return the memory cap :func:`limit_memory` set in this process, or 0 if none."""
-    return _active_limit
-
-
 def over_limit(path: str | None = None) -> ReportParseError | None:
     """Given the file being read, return the error for a MemoryError met while reading it
     under a cap, or None when no cap is set (then the machine itself ran out)."""
@@ -95,19 +90,13 @@ def _status_bytes(*keys: str) -> int:
     return total
 
 
-def data_in_use() -> int:
-    """Return the private writable memory this process maps now (what RLIMIT_DATA counts),
-    in bytes; 0 where that cannot be read."""
-    return _status_bytes("VmData")
-
-
 def limit_memory(max_bytes: int) -> int | None:
     """Given the bytes this process may hold (0: no limit), cap its private writable
     memory (``RLIMIT_DATA``) there; return the cap set, or None if none was (no limit
     asked, or the platform has no RLIMIT_DATA).
 
     The cap counts the whole process, the interpreter and libraries included (about
-    30 MB of data, see :func:`data_in_use`), less the code and stack mapped now, so its
+    30 MB of data: VmData in /proc/self/status), less the code and stack mapped now, so its
     resident size stays under ``max_bytes``. The cap only ever lowers the limit (an
     existing lower one is kept) and is a soft limit, so a caller can lift it again.
     """

@@ -84,9 +84,6 @@ class PdfPages:
         """Close the document (closing twice does nothing)."""
         self._document.close()
 
-    def __len__(self) -> int:
-        return len(self._document)
-
     def render(
         self, page_number: int, *, min_width: int = 1000, max_pixels: int = MAX_PIXELS
     ) -> tuple[Image.Image, float]:

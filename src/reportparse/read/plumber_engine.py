@@ -64,13 +64,13 @@ def read_pdf(
                 document = _read_stream(io.BytesIO(repaired), where, digest, pages, None, limits)
             except DamagedPDFError:
                 raise damaged from None
+            head, sep, hint = damaged.message.partition("; try ")
             if not any(page.char_count for page in document.pages):
                 # Ghostscript rewrites even garbage into a blank page: that is no repair.
-                head, sep, hint = damaged.message.partition("; try ")
                 raise DamagedPDFError(
                     f"{head}; a repair with Ghostscript recovered nothing{sep}{hint}", path=where
                 ) from None
-            reason = damaged.message.removeprefix("the PDF is damaged: ").split("; try ")[0]
+            reason = head.removeprefix("the PDF is damaged: ")
     document.warnings.insert(
         0, Warning("repaired", f"read a copy Ghostscript repaired; the file is damaged ({reason})")
     )

@@ -166,7 +166,7 @@ def _fonts(pages: Iterable[PageMapping]) -> str:
     names: list[str] = []
     for page in pages:
         names += [name for name in page.fonts if name not in names]
-    shown = ", ".join(names[:_MAX_FONTS_NAMED]) + (", ..." if len(names) > 3 else "")
+    shown = ", ".join(names[:_MAX_FONTS_NAMED]) + (", ..." if len(names) > _MAX_FONTS_NAMED else "")
     return f"fonts without ToUnicode: {shown}" if shown else "fonts without ToUnicode"
 
 

@@ -19,7 +19,7 @@ from .errors import (
     ScannedPDFError,
     UsageError,
 )
-from .model import Document, Issue, Warning
+from .model import Document, Issue, Segmented, Warning
 from .parse import build_issue, segment
 from .parse.infer import Inference, infer_profile
 from .parse.roles import explained
@@ -156,10 +156,12 @@ def parse_document(
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ProfileChoice:
-    """The profile an issue is parsed with, the document cleaned with it and the issue."""
+    """The profile an issue is parsed with, the document cleaned with it, its segments and
+    the issue."""
 
     profile: Profile
     cleaned: Document
+    segmented: Segmented
     issue: Issue
     inference: Inference | None = None
 
@@ -169,21 +171,23 @@ def choose_profile(document: Document, profile: Profile, *, infer: bool) -> Prof
     with: the one asked for, or (built-in profile, ``infer``) one inferred from the
     document when the built-in one does not fit and the inferred one does better."""
     cleaned = clean_document(document, profile)
-    chosen = ProfileChoice(profile, cleaned, _issue_of(cleaned, profile))
+    chosen = ProfileChoice(profile, cleaned, *_parsed(cleaned, profile))
     if not infer or not is_builtin(profile) or fits(chosen.issue):
         return chosen
     inference = infer_profile(cleaned, profile)
     if inference is None:
         return chosen
     recleaned = clean_document(document, inference.profile)
-    issue = _issue_of(recleaned, inference.profile)
+    segmented, issue = _parsed(recleaned, inference.profile)
     if issue.entries and (not chosen.issue.entries or fits(issue)):
-        return ProfileChoice(inference.profile, recleaned, issue, inference)
+        return ProfileChoice(inference.profile, recleaned, segmented, issue, inference)
     return chosen
 
 
-def _issue_of(cleaned: Document, profile: Profile) -> Issue:
-    return build_issue(cleaned, segment(cleaned, profile), profile)
+def _parsed(cleaned: Document, profile: Profile) -> tuple[Segmented, Issue]:
+    """Given a cleaned document and its profile, return its segments and the issue."""
+    segmented = segment(cleaned, profile)
+    return segmented, build_issue(cleaned, segmented, profile)
 
 
 def fits(issue: Issue) -> bool:
@@ -212,7 +216,7 @@ def explain_document(
     Uses the profile :func:`parse_document` would use (an inferred one included).
     """
     choice = choose_profile(document, profile, infer=infer)
-    return explained(choice.cleaned, segment(choice.cleaned, choice.profile), choice.profile)
+    return explained(choice.cleaned, choice.segmented, choice.profile)
 
 
 def page_ranges(numbers: Iterable[int]) -> str:

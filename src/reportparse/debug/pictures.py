@@ -21,7 +21,6 @@ from pathlib import Path
 from ..api import Engine, check_text_layer, choose_profile, read
 from ..errors import DamagedPDFError, OutputError, ScannedPDFError, UsageError
 from ..model import Document, Page, Warning
-from ..parse import segment
 from ..parse.roles import explained
 from ..profile import DEFAULT_LIMITS, DEFAULT_PROFILE, Limits, Profile
 from ..read.repair import repair_with_ghostscript
@@ -102,9 +101,10 @@ def explain_file(
     # The profile extract would parse with (an inferred one included), so the boxes
     # show the same entries.
     choice = choose_profile(document, profile, infer=True)
-    segmented = segment(choice.cleaned, choice.profile)
     return DebugView(
-        explained(choice.cleaned, segmented, choice.profile), entry_marks(segmented), repaired
+        explained(choice.cleaned, choice.segmented, choice.profile),
+        entry_marks(choice.segmented),
+        repaired,
     )
 
 

@@ -22,7 +22,7 @@ from ..clean.paragraphs import Margins, split_paragraphs
 from ..clean.text import URL_CHARS, URL_RE, clean_text
 from ..model import Entry, Line, Link, RawEntry, Role, Warning
 from ..profile import Profile
-from .segment import compact, entry_title
+from .segment import compact, entry_field_labels, entry_title
 
 DATE_RE = regex.compile(
     r"(\d{4})\s*(?:年|[.．\-/／－])\s*(\d{1,2})\s*(?:月|[.．\-/／－])\s*(\d{1,2})\s*(?:日|号)?"
@@ -54,7 +54,7 @@ class LabelSet:
 
 
 def _label_pattern(labels: Iterable[str], *, bare_ok: bool = True) -> regex.Pattern[str]:
-    alternatives = "|".join(r"\s*".join(regex.escape(char) for char in label) for label in labels)
+    alternatives = _alternatives(labels)
     tail = r"(?:\s*[:：]\s*(?P<rest>.*)|\s*$)" if bare_ok else r"\s*[:：]\s*(?P<rest>.*)"
     return regex.compile(rf"^\s*(?:{alternatives}){tail}$")
 
@@ -78,9 +78,7 @@ def label_set(profile: Profile) -> LabelSet:
     any_label = regex.compile(
         "|".join(f"(?:{pattern.pattern})" for pattern in (patterns[-1], *patterns[:-1]))
     )
-    inline = _alternatives(
-        profile.date_labels + profile.source_labels + profile.link_labels + profile.summary_labels
-    )
+    inline = _alternatives(entry_field_labels(profile))
     return LabelSet(
         *patterns,
         any_label=any_label,

@@ -14,7 +14,7 @@ import regex
 from ..clean.text import URL_RE
 from ..model import Document, Line
 from .entry_fields import parse_date
-from .segment import NUMBERED, compact, is_url_tail
+from .segment import NUMBERED, SENTENCE_PUNCT, compact, is_url_tail
 from .segment import entry_number as number_value
 
 # Roles whose lines hold no words of the issue (running lines may: see readable_lines).
@@ -29,9 +29,6 @@ _LABEL = regex.compile(r"^(?P<label>\p{Han}{2,6})[：:](?P<rest>.*)$")
 _MORE_LABELS = regex.compile(
     r"(?:\s+|\s*[|｜丨/;；]\s*|(?<=[^\p{Han}\s：:]))(\p{Han}{2,6})\s*[：:]"
 )
-
-
-_SENTENCE = regex.compile(r"[，。；！？,;!?]")
 
 
 _WORD_ONLY = regex.compile(r"^[\p{L}\p{N}]+$")
@@ -178,7 +175,7 @@ def label_values(spans: Sequence[Sequence[Line]], label: str) -> list[tuple[str,
 
 
 def _is_prose(text: str) -> bool:
-    return len(compact(text)) >= _PROSE and _SENTENCE.search(text) is not None
+    return len(compact(text)) >= _PROSE and SENTENCE_PUNCT.search(text) is not None
 
 
 def label_kind(values: Sequence[tuple[str, list[str]]]) -> str | None:
@@ -195,7 +192,7 @@ def label_kind(values: Sequence[tuple[str, list[str]]]) -> str | None:
             votes["date"] += 1
         elif _is_prose(inline) or (not inline and _is_prose("".join(following[:3]))):
             votes["summary"] += 1
-        elif inline and len(compact(inline)) <= _PROSE and not _SENTENCE.search(inline):
+        elif inline and len(compact(inline)) <= _PROSE and not SENTENCE_PUNCT.search(inline):
             votes["source"] += 1
     kind, count = votes.most_common(1)[0] if votes else ("", 0)
     return kind if count * 2 >= len(values) else None

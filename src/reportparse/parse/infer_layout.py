@@ -13,8 +13,8 @@ from ..clean.text import URL_RE
 from ..model import Document, Line, OutlineItem
 from ..profile import Profile
 from .entry_fields import _NAME_SPLIT
-from .infer_labels import _NAME, _SENTENCE, Title, _is_prose, _short_heading, entry_number, label_of
-from .segment import bare_heading, compact
+from .infer_labels import _NAME, Title, _is_prose, _short_heading, entry_number, label_of
+from .segment import SENTENCE_PUNCT, bare_heading, compact, is_section_bookmark
 
 
 def heading_name(text: str) -> str:
@@ -38,8 +38,7 @@ def outline_names(outline: Sequence[OutlineItem]) -> list[str]:
         for item in outline
         if item.level < entry_level
         and entry_number(item.title) is None
-        and len(compact(item.title)) <= 16
-        and not _SENTENCE.search(item.title)
+        and is_section_bookmark(item.title)
     ]
     return list(dict.fromkeys(name for name in names if name))
 
@@ -74,7 +73,7 @@ def heading_names(lines: Sequence[Line], titles: Sequence[Title]) -> list[str | 
         previous = title.number
         line = _line_before(lines, title.index)
         flat = compact(line.text) if line is not None else ""
-        if line is None or label_of(flat) or URL_RE.search(flat) or _SENTENCE.search(flat):
+        if line is None or label_of(flat) or URL_RE.search(flat) or SENTENCE_PUNCT.search(flat):
             marked.append(None)
             plain.append(None)
             continue

@@ -80,7 +80,8 @@ def _heading_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], frozens
 
 _NO_SPACE = regex.compile(r"\s+")
 _URL_TAIL = regex.compile(rf"{URL_CHARS}+…?")
-_SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
+# Punctuation that ends or splits a sentence: a heading or a label's value has none.
+SENTENCE_PUNCT = regex.compile(r"[，。；,;！？!?]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,9 +236,15 @@ def outline_sections(outline: Sequence[OutlineItem]) -> list[tuple[str, list[str
                 sections[-1][1].append(compact(numbered.group(2)))
             continue
         title = item.title.strip()
-        if len(compact(title)) <= 16 and not _SENTENCE_PUNCT.search(title):
+        if is_section_bookmark(title):
             sections.append((bare_heading(title), []))
     return [(name, titles) for name, titles in sections if titles] or sections
+
+
+def is_section_bookmark(title: str) -> bool:
+    """Given a bookmark's title, return whether it may name a section: short, and no
+    sentence."""
+    return len(compact(title)) <= 16 and not SENTENCE_PUNCT.search(title)
 
 
 def find_back_matter(lines: Sequence[Line], after: int, profile: Profile) -> int:

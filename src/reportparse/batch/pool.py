@@ -34,9 +34,7 @@ from .options import (
 # --------------------------------------------------------------------------- worker process
 
 
-def _worker_main(
-    conn: Connection, hook: WorkerHook | None, settings: Mapping[str, Any] | None = None
-) -> None:
+def _worker_main(conn: Connection, hook: WorkerHook | None, settings: Mapping[str, Any]) -> None:
     """Worker loop: receive (input, output), convert, send a result dict; None stops.
 
     ``settings`` (BatchOptions.parse_settings) say how to parse every file."""
@@ -46,8 +44,8 @@ def _worker_main(
     _exit_with_parent()
     from ..api import parse
 
-    arguments = worker_parse_arguments(settings) if settings is not None else {}
-    max_memory = settings.get("max_memory", 0) if settings is not None else 0
+    arguments = worker_parse_arguments(settings)
+    max_memory = settings.get("max_memory", 0)
     limit_memory(max_memory)
     try:
         conn.send(_READY)
@@ -139,7 +137,7 @@ class _Worker:
         self,
         context: BaseContext,
         hook: WorkerHook | None,
-        settings: Mapping[str, Any] | None = None,
+        settings: Mapping[str, Any],
     ) -> None:
         parent_end, child_end = context.Pipe(duplex=True)
         process: BaseProcess = context.Process(  # type: ignore[attr-defined]

@@ -251,6 +251,7 @@ def _convert_all(
     if not pending:
         return
     context = _context()
+    settings = options.parse_settings()  # what every worker, respawned ones too, parses with
     queue = deque(pending)
     workers: list[_Worker] = []
 
@@ -288,7 +289,7 @@ def _convert_all(
         while queue or any(worker.task for worker in workers):
             busy = sum(1 for worker in workers if worker.task is not None)
             while len(workers) < min(slots, busy + len(queue)):
-                workers.append(_Worker(context, options.worker_hook, options.parse_settings()))
+                workers.append(_Worker(context, options.worker_hook, settings))
             for worker in [w for w in workers if w.ready and w.task is None]:
                 if not queue:
                     break
